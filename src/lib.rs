@@ -1,0 +1,27 @@
+//! nianbao: 政府信息公开工作年度报告 from JSON to GB/T 9704 PDF and DOCX.
+//!
+//! # Steps
+//! 1. [`input::parse`]: bytes → [`input::Report`], every problem found at once as
+//!    [`diag::Diagnostic`]s with JSON paths.
+//! 2. [`validate::check`]: the report against its [`template::Template`] (the statute's
+//!    format as data, from `templates/`): totals computed, identities I-1…I-4 checked.
+//! 3. [`load`] runs steps 1 and 2 and says whether the report may be rendered.
+//!
+//! The library never prints and never exits; the `nianbao` binary does both.
+
+pub mod diag;
+pub mod init;
+pub mod input;
+pub mod schema;
+pub mod template;
+pub mod validate;
+
+use diag::Diagnostic;
+
+/// Reads and checks a report. Returns the checked report (None when its shape could not be
+/// read) and every diagnostic. The report may be rendered only when no diagnostic is an error.
+pub fn load(bytes: &[u8], opts: validate::Options) -> (Option<validate::Checked>, Vec<Diagnostic>) {
+    let (report, mut diags) = input::parse(bytes);
+    let checked = report.map(|r| validate::check(r, opts, &mut diags));
+    (checked, diags)
+}
