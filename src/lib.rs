@@ -6,14 +6,20 @@
 //! 2. [`validate::check`]: the report against its [`template::Template`] (the statute's
 //!    format as data, from `templates/`): totals computed, identities I-1…I-4 checked.
 //! 3. [`load`] runs steps 1 and 2 and says whether the report may be rendered.
+//! 4. [`model::resolve`]: checked report → [`model::Document`], the format-neutral document
+//!    (blocks, runs, tables with spans and column widths) that both backends print.
 //!
 //! The library never prints and never exits; the `nianbao` binary does both.
 
 pub mod diag;
+pub mod export;
 pub mod init;
 pub mod input;
+pub mod model;
 pub mod schema;
+pub mod style;
 pub mod template;
+pub mod units;
 pub mod validate;
 
 use diag::Diagnostic;

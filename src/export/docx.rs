@@ -1,0 +1,1 @@
+//! DOCX export (in progress).

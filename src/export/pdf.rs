@@ -1,0 +1,1 @@
+//! PDF export (in progress).

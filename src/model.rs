@@ -1,0 +1,273 @@
+//! The resolved, format-neutral document: what both the PDF and the DOCX print.
+//!
+//! [`resolve`] turns a checked report and its template into blocks (title, headings,
+//! paragraphs with bold runs, tables as cell grids with spans and column widths, sign-off)
+//! and metadata. Every statutory label comes from the template; every number is formatted
+//! here, once.
+
+use crate::input::{Block as InBlock, Date, Run};
+use crate::style::TEXT_WIDTH;
+use crate::template::{Format, TextRole};
+use crate::units::Length;
+use crate::validate::Checked;
+
+/// Document information for PDF metadata and DOCX core properties.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// The title lines joined without separator.
+    pub title: String,
+    /// The agency.
+    pub author: String,
+    pub subject: String,
+    pub keywords: Vec<String>,
+    /// The document date: `date` from the input, else 1 January of the following year.
+    pub date: Date,
+    pub language: &'static str,
+}
+
+/// What a table cell is, for typography.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellRole {
+    Group,
+    Header,
+    Note,
+    Label,
+    Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+    Right,
+}
+
+/// One listed cell of a table (cells covered by a span are not listed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableCell {
+    /// Grid column of the cell's left edge.
+    pub col: usize,
+    pub row_span: usize,
+    pub col_span: usize,
+    pub text: String,
+    pub role: CellRole,
+    pub align: Align,
+    /// Background as RGB.
+    pub shade: Option<[u8; 3]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableRow {
+    pub cells: Vec<TableCell>,
+}
+
+/// A statute table ready to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The table's input id (`requests`).
+    pub id: String,
+    /// The printed name used in messages (「表三」).
+    pub name: String,
+    /// Column widths; they add up to the text block width exactly, and each is a whole
+    /// number of twips so that the DOCX grid equals the PDF's.
+    pub widths: Vec<Length>,
+    /// The leading rows repeated on every page the table runs onto.
+    pub header_rows: usize,
+    pub rows: Vec<TableRow>,
+}
+
+/// One block of the document, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    /// A heading: level 1 from the template (一、…), 2–4 from the input. `outline` marks
+    /// the six section headings, which become PDF bookmarks.
+    Heading {
+        level: u8,
+        text: String,
+        outline: bool,
+    },
+    Paragraph {
+        runs: Vec<Run>,
+    },
+    Table(Table),
+}
+
+/// The sign-off: agency, and the date as printed 「2021年1月20日」.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignOff {
+    pub agency: String,
+    pub date: String,
+}
+
+/// The whole report, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub format: Format,
+    pub meta: Meta,
+    pub title: Vec<String>,
+    pub blocks: Vec<Block>,
+    pub signoff: Option<SignOff>,
+}
+
+/// Builds the document from a checked report.
+pub fn resolve(checked: &Checked) -> Document {
+    let report = &checked.report;
+    let template = report.format.template();
+    let mut blocks = Vec::new();
+    push_prose(&mut blocks, &report.preamble);
+    for section in &template.sections {
+        blocks.push(Block::Heading {
+            level: 1,
+            text: section.heading.clone(),
+            outline: true,
+        });
+        if let Some(key) = &section.prose {
+            push_prose(
+                &mut blocks,
+                report.sections.get(key).map(Vec::as_slice).unwrap_or_default(),
+            );
+        }
+        if let Some(id) = &section.table {
+            let t = template.table(id).expect("checked template");
+            blocks.push(Block::Table(table(t, checked)));
+        }
+    }
+    let date = report.date.unwrap_or(Date {
+        year: report.year as i32 + 1,
+        month: 1,
+        day: 1,
+    });
+    Document {
+        format: report.format,
+        meta: Meta {
+            title: report.title.concat(),
+            author: report.agency.clone(),
+            subject: "政府信息公开工作年度报告".into(),
+            keywords: vec![
+                "政府信息公开".into(),
+                "年度报告".into(),
+                format!("{}年", report.year),
+                report.agency.clone(),
+            ],
+            date,
+            language: "zh-CN",
+        },
+        title: report.title.clone(),
+        blocks,
+        signoff: report.date.map(|d| SignOff {
+            agency: report.agency.clone(),
+            date: format!("{}年{}月{}日", d.year, d.month, d.day),
+        }),
+    }
+}
+
+fn push_prose(out: &mut Vec<Block>, blocks: &[InBlock]) {
+    for b in blocks {
+        out.push(match b {
+            InBlock::Paragraph(runs) => Block::Paragraph { runs: runs.clone() },
+            InBlock::Heading { level, text } => Block::Heading {
+                level: *level,
+                text: text.clone(),
+                outline: false,
+            },
+        });
+    }
+}
+
+/// Scales relative widths to the text block, each a whole number of twips.
+pub fn column_widths(relative: &[u32], total: Length) -> Vec<Length> {
+    let total_twips = total.to_twips();
+    let sum: i64 = relative.iter().map(|&w| i64::from(w)).sum::<i64>().max(1);
+    let mut acc = 0;
+    let mut out = Vec::with_capacity(relative.len());
+    let mut prev_edge = 0;
+    for &w in relative {
+        acc += i64::from(w);
+        let edge = (total_twips * acc + sum / 2) / sum;
+        out.push(Length::twips(edge - prev_edge));
+        prev_edge = edge;
+    }
+    out
+}
+
+fn table(t: &crate::template::TableTemplate, checked: &Checked) -> Table {
+    let grid = t.grid().expect("checked template");
+    let rows = t
+        .rows
+        .iter()
+        .enumerate()
+        .map(|(r, row)| TableRow {
+            cells: row
+                .cells
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let (_, col) = grid.anchor[&(r, i)];
+                    let (text, role) = match (&c.key, c.role) {
+                        (Some(key), _) => (
+                            checked.values.get(key).map(|v| v.text()).unwrap_or_default(),
+                            CellRole::Value,
+                        ),
+                        (None, role) => (
+                            c.text.clone().unwrap_or_default(),
+                            match role {
+                                Some(TextRole::Group) => CellRole::Group,
+                                Some(TextRole::Note) => CellRole::Note,
+                                Some(TextRole::Label) => CellRole::Label,
+                                _ => CellRole::Header,
+                            },
+                        ),
+                    };
+                    // Row labels read left-aligned when they are wide; narrow merged ones centre.
+                    let align = match role {
+                        CellRole::Label if c.colspan > 1 || t.columns.len() <= 4 => Align::Left,
+                        CellRole::Label if c.rowspan == 1 => Align::Left,
+                        _ => Align::Center,
+                    };
+                    TableCell {
+                        col,
+                        row_span: c.rowspan,
+                        col_span: c.colspan,
+                        text,
+                        role,
+                        align,
+                        shade: c.shade.as_deref().and_then(parse_rgb),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Table {
+        id: t.id.clone(),
+        name: t.name.clone(),
+        widths: column_widths(&t.columns, TEXT_WIDTH),
+        header_rows: t.header_rows,
+        rows,
+    }
+}
+
+fn parse_rgb(hex: &str) -> Option<[u8; 3]> {
+    if hex.len() != 6 {
+        return None;
+    }
+    let b = |i: usize| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok();
+    Some([b(0)?, b(2)?, b(4)?])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widths_fill_the_text_block_in_whole_twips() {
+        let w = column_widths(&[754, 921, 3271, 685, 685, 685, 685, 685, 685, 685], TEXT_WIDTH);
+        assert_eq!(w.iter().copied().sum::<Length>().to_twips(), TEXT_WIDTH.to_twips());
+        assert!(w.iter().all(|l| l.0 % 635 == 0));
+    }
+
+    #[test]
+    fn shades_parse() {
+        assert_eq!(parse_rgb("C6D9F1"), Some([0xC6, 0xD9, 0xF1]));
+        assert_eq!(parse_rgb("C6D9"), None);
+    }
+}
