@@ -15,10 +15,14 @@ pub mod diag;
 pub mod export;
 pub mod init;
 pub mod input;
+pub mod layout;
 pub mod model;
+pub mod output;
+pub mod render;
 pub mod schema;
 pub mod style;
 pub mod template;
+pub mod text;
 pub mod units;
 pub mod validate;
 

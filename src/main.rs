@@ -60,6 +60,48 @@ enum Command {
     },
     /// Print the JSON Schema (draft 2020-12) of the input contract
     Schema,
+    /// Typeset a report to PDF and/or DOCX (both when neither --pdf nor --docx is given)
+    #[command(after_help = EXIT_STATUS)]
+    Render {
+        /// The report (JSON); `-` reads standard input
+        file: PathBuf,
+        /// Output file or folder (a path ending in / or an existing folder); `-` writes the
+        /// single requested format to standard output. Default: beside the input, same stem
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        render: RenderArgs,
+    },
+}
+
+/// Options shared by `render` and `batch`.
+#[derive(clap::Args, Clone)]
+struct RenderArgs {
+    /// Write PDF
+    #[arg(long)]
+    pdf: bool,
+    /// Write DOCX
+    #[arg(long)]
+    docx: bool,
+    /// Archive mode: identity failures (I-1…I-4) are warnings, numbers are kept as published
+    #[arg(long)]
+    as_published: bool,
+    /// Write plain PDF instead of PDF/A-2b
+    #[arg(long)]
+    no_pdfa: bool,
+    /// The bundled fonts folder (default: found beside the program, or $NIANBAO_FONTS)
+    #[arg(long, value_name = "DIR")]
+    fonts: Option<PathBuf>,
+    /// A folder searched for fonts named with --font (repeatable)
+    #[arg(long, value_name = "DIR")]
+    font_dir: Vec<PathBuf>,
+    /// Replace a role's font: ROLE=NAME or ROLE=FILE; roles: title, body, heading1, heading2,
+    /// song, latin; names are matched against the fonts' name tables, Chinese names included
+    #[arg(long, value_name = "ROLE=FONT")]
+    font: Vec<nianbao::text::fonts::RoleOverride>,
+    /// Say which font served each role and which characters fell back to another font
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 fn main() -> ExitCode {
@@ -80,6 +122,7 @@ fn main() -> ExitCode {
             print_json(&nianbao::init::skeleton(f, year, agency.as_deref()))
         }
         Command::Schema => print_json(&nianbao::schema::json_schema()),
+        Command::Render { file, output, render } => render_one(&file, output.as_deref(), &render, cli.diagnostics),
     };
     ExitCode::from(code)
 }
@@ -167,5 +210,193 @@ fn print_diagnostics(file: &str, diags: &[Diagnostic], how: DiagFormat) {
                 writeln!(err, "{v}")
             }
         };
+    }
+}
+
+impl RenderArgs {
+    fn font_config(&self) -> nianbao::text::fonts::FontConfig {
+        nianbao::text::fonts::FontConfig {
+            bundled: self.fonts.clone(),
+            dirs: self.font_dir.clone(),
+            overrides: self.font.clone(),
+        }
+    }
+
+    fn options(&self, pdf: bool, docx: bool) -> nianbao::render::RenderOptions {
+        nianbao::render::RenderOptions {
+            pdf,
+            docx,
+            check: Options {
+                as_published: self.as_published,
+            },
+            pdf_options: nianbao::export::pdf::PdfOptions { pdfa: !self.no_pdfa },
+            docx_options: Default::default(),
+        }
+    }
+}
+
+/// Where each requested format goes.
+enum Target {
+    Stdout,
+    Files {
+        pdf: Option<PathBuf>,
+        docx: Option<PathBuf>,
+    },
+}
+
+fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool) -> Result<Target, String> {
+    let stdin = input.as_os_str() == "-";
+    let stem = if stdin {
+        "report".to_string()
+    } else {
+        input
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "report".into())
+    };
+    let (mut pdf, mut docx) = (want_pdf, want_docx);
+    let base: PathBuf = match output {
+        Some(o) if o.as_os_str() == "-" => {
+            if pdf == docx {
+                return Err("-o - writes one format to standard output: add --pdf or --docx".into());
+            }
+            return Ok(Target::Stdout);
+        }
+        Some(o) if o.to_string_lossy().ends_with('/') || o.is_dir() => o.join(&stem),
+        Some(o) => {
+            let ext = o.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+            if !pdf && !docx {
+                match ext.as_deref() {
+                    Some("pdf") => pdf = true,
+                    Some("docx") => docx = true,
+                    _ => {}
+                }
+            }
+            match ext.as_deref() {
+                Some("pdf" | "docx") => o.with_extension(""),
+                _ => o.to_path_buf(),
+            }
+        }
+        None if stdin => return Err("a report read from standard input needs -o FILE, -o DIR/ or -o -".into()),
+        None => input.with_file_name(&stem),
+    };
+    if !pdf && !docx {
+        pdf = true;
+        docx = true;
+    }
+    let with = |ext: &str| {
+        let mut p = base.clone().into_os_string();
+        p.push(".");
+        p.push(ext);
+        PathBuf::from(p)
+    };
+    let t = Target::Files {
+        pdf: pdf.then(|| with("pdf")),
+        docx: docx.then(|| with("docx")),
+    };
+    if let Target::Files { pdf, docx } = &t {
+        for p in pdf.iter().chain(docx.iter()) {
+            if !stdin && same_file(p, input) {
+                return Err(format!("refusing to overwrite the input {}", input.display()));
+            }
+        }
+    }
+    Ok(t)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagFormat) -> u8 {
+    let name = display_name(input);
+    let target = match targets(input, output, args.pdf, args.docx) {
+        Ok(t) => t,
+        Err(e) => {
+            print_operational(&name, &e, how);
+            return 2;
+        }
+    };
+    let (pdf, docx) = match &target {
+        Target::Stdout => (args.pdf, args.docx),
+        Target::Files { pdf, docx } => (pdf.is_some(), docx.is_some()),
+    };
+    let bytes = match read_input(input) {
+        Ok(b) => b,
+        Err(e) => {
+            print_operational(&name, &e, how);
+            return 2;
+        }
+    };
+    let fonts = if pdf {
+        match nianbao::text::fonts::FontBook::load(&args.font_config()) {
+            Ok(f) => f,
+            Err(e) => {
+                print_operational(&name, &e.0, how);
+                return 2;
+            }
+        }
+    } else {
+        nianbao::text::fonts::FontBook::empty()
+    };
+    let mut diags = Vec::new();
+    let result = nianbao::render::render(&bytes, &fonts, &args.options(pdf, docx), &mut diags);
+    print_diagnostics(&name, &diags, how);
+    let out = match result {
+        Ok(o) => o,
+        Err(nianbao::render::RenderError::Rejected) => return 1,
+        Err(nianbao::render::RenderError::Failed(e)) => {
+            print_operational(&name, &e, how);
+            return 2;
+        }
+    };
+    if args.verbose && pdf {
+        print_font_use(&fonts, &out.font_use);
+    }
+    let written = match target {
+        Target::Stdout => {
+            let data = out.pdf.or(out.docx).unwrap_or_default();
+            std::io::stdout()
+                .lock()
+                .write_all(&data)
+                .map_err(|e| format!("failed to write standard output ({e})"))
+        }
+        Target::Files { pdf, docx } => [(pdf, out.pdf), (docx, out.docx)]
+            .into_iter()
+            .filter_map(|(p, b)| Some((p?, b?)))
+            .try_for_each(|(p, b)| {
+                nianbao::output::write_atomic(&p, &b)?;
+                if args.verbose {
+                    eprintln!("wrote {} ({} bytes)", p.display(), b.len());
+                }
+                Ok(())
+            }),
+    };
+    match written {
+        Ok(()) => 0,
+        Err(e) => {
+            print_operational(&name, &e, how);
+            2
+        }
+    }
+}
+
+fn print_font_use(fonts: &nianbao::text::fonts::FontBook, used: &nianbao::layout::FontUse) {
+    for role in nianbao::style::Role::ALL {
+        let chain: Vec<String> = fonts.chains[&role]
+            .iter()
+            .map(|&i| format!("{} ({})", fonts.faces[i].family, fonts.faces[i].path.display()))
+            .collect();
+        eprintln!("font {}: {}", role.name(), chain.join(" → "));
+    }
+    let mut by_face: std::collections::BTreeMap<usize, String> = Default::default();
+    for (ch, face) in &used.fallbacks {
+        by_face.entry(*face).or_default().push(*ch);
+    }
+    for (face, chars) in by_face {
+        eprintln!("fallback to {}: {chars}", fonts.faces[face].family);
     }
 }

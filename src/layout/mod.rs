@@ -1,0 +1,540 @@
+//! Layout: the resolved [`Document`] on GB/T 9704 pages.
+//!
+//! Prose sits on the 22 × 28 grid: every body and heading line takes one line pitch, every
+//! CJK character one character pitch, lines are justified (except a paragraph's last) when
+//! the stretch stays small, and page breaks keep a heading with what follows it. Tables are
+//! laid out in [`table`]. The result, [`Pages`], holds positioned glyph runs, rules and fills
+//! only: the PDF writer draws it and makes no decision of its own.
+
+pub mod table;
+
+use crate::input::Run;
+use crate::model::{Block, Document};
+use crate::style::{
+    self, Role, TextStyle, CHAR_PITCH, LINES_PER_PAGE, LINE_PITCH, MARGIN_LEFT, MARGIN_TOP, TEXT_WIDTH,
+};
+use crate::text::breaking::{self, Piece, TokenKind};
+use crate::text::fonts::{FontBook, Lookup};
+use crate::units::Length;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One glyph in a run: its id and the distance to the next glyph's origin.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    pub glyph: u16,
+    pub advance: Length,
+    /// Byte range of the glyph's character in the run's text.
+    pub range: std::ops::Range<usize>,
+}
+
+/// Glyphs of one face, size and weight on one baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    /// Left end of the baseline, from the page's top-left corner.
+    pub x: Length,
+    pub baseline: Length,
+    pub size: Length,
+    pub face: usize,
+    /// Synthesised bold (fill + stroke).
+    pub bold: bool,
+    pub text: String,
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+impl GlyphRun {
+    pub fn width(&self) -> Length {
+        self.glyphs.iter().map(|g| g.advance).sum()
+    }
+}
+
+/// Something drawn on a page. Coordinates from the page's top-left corner, y down.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    Text(GlyphRun),
+    /// A straight rule.
+    Rule {
+        x1: Length,
+        y1: Length,
+        x2: Length,
+        y2: Length,
+        width: Length,
+    },
+    /// A filled rectangle.
+    Fill {
+        x: Length,
+        y: Length,
+        w: Length,
+        h: Length,
+        rgb: [u8; 3],
+    },
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub items: Vec<Item>,
+}
+
+/// A bookmark: the title or one of the six section headings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub text: String,
+    pub page: usize,
+    pub y: Length,
+}
+
+/// Which characters another font had to serve, and which none could.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FontUse {
+    /// Character → the face index that served it instead of the role's own font.
+    pub fallbacks: BTreeMap<char, usize>,
+    /// Characters no font has (drawn as the missing-glyph box).
+    pub missing: BTreeSet<char>,
+}
+
+/// The laid-out document.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Pages {
+    pub pages: Vec<Page>,
+    pub outline: Vec<OutlineEntry>,
+    pub fonts: FontUse,
+}
+
+/// Lays out a document with the given fonts.
+pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
+    let mut c = Composer {
+        fonts,
+        lookup: Lookup::default(),
+        out: Pages::default(),
+        page: Page::default(),
+        line: 0,
+    };
+    c.title(&doc.title);
+    let n = doc.blocks.len();
+    for (i, block) in doc.blocks.iter().enumerate() {
+        let next = doc.blocks.get(i + 1).filter(|_| i + 1 < n);
+        match block {
+            Block::Heading { level, text, outline } => {
+                let st = style::heading(*level);
+                let runs = [Run {
+                    text: text.clone(),
+                    bold: st.bold,
+                }];
+                let need_after = match next {
+                    Some(Block::Table(t)) => table::min_start_height(t, &mut c),
+                    Some(_) => LINE_PITCH,
+                    None => Length::ZERO,
+                };
+                let lines = c.grid_lines(&runs, st);
+                let needed = LINE_PITCH * lines.len() as i64 + need_after;
+                if c.y() + needed > style::TEXT_HEIGHT && c.line > 0 {
+                    c.new_page();
+                }
+                if *outline {
+                    let (page, y) = (c.out.pages.len(), MARGIN_TOP + c.y());
+                    c.out.outline.push(OutlineEntry {
+                        text: text.clone(),
+                        page,
+                        y,
+                    });
+                }
+                c.place_grid_lines(lines, st);
+            }
+            Block::Paragraph { runs } => {
+                let lines = c.grid_lines(runs, style::BODY);
+                c.place_grid_lines(lines, style::BODY);
+            }
+            Block::Table(t) => table::place(t, &mut c),
+        }
+    }
+    if let Some(s) = &doc.signoff {
+        c.signoff(&s.agency, &s.date);
+    }
+    c.finish()
+}
+
+/// A laid-out line before placement: runs relative to the line's left edge.
+pub struct LaidLine {
+    pub runs: Vec<GlyphRun>,
+    pub width: Length,
+}
+
+pub struct Composer<'f> {
+    pub fonts: &'f FontBook,
+    pub lookup: Lookup,
+    pub out: Pages,
+    pub page: Page,
+    /// The next free grid line on the page (0-based); tables move it in pitch units.
+    pub line: i64,
+}
+
+/// A measured token: its characters' glyphs with their natural advances.
+struct Measured {
+    glyphs: Vec<(char, usize, u16, Length)>,
+    width: Length,
+    space: bool,
+}
+
+impl Composer<'_> {
+    /// The current position below the 版心's top.
+    pub fn y(&self) -> Length {
+        LINE_PITCH * self.line
+    }
+
+    pub fn new_page(&mut self) {
+        let page = std::mem::take(&mut self.page);
+        self.out.pages.push(page);
+        self.line = 0;
+    }
+
+    /// The role that draws a character in a style: Latin letters and digits use the Latin
+    /// font except in the title, whose own font matches its weight.
+    fn role_for(st: TextStyle, ch: char) -> Role {
+        if ch.is_ascii_graphic() && st.role != Role::Title {
+            Role::Latin
+        } else {
+            st.role
+        }
+    }
+
+    fn glyph(&mut self, st: TextStyle, ch: char) -> (usize, u16, f32) {
+        let role = Self::role_for(st, ch);
+        let g = self.fonts.lookup(role, ch, &mut self.lookup).or_else(|| {
+            // Latin fonts lack CJK: let the style's own role try.
+            self.fonts.lookup(st.role, ch, &mut self.lookup)
+        });
+        match g {
+            Some(g) => {
+                if g.face != self.fonts.chains[&role][0] && !ch.is_whitespace() {
+                    self.out.fonts.fallbacks.entry(ch).or_insert(g.face);
+                }
+                (g.face, g.glyph, g.advance)
+            }
+            None => {
+                self.out.fonts.missing.insert(ch);
+                (self.fonts.chains[&st.role][0], 0, 1.0)
+            }
+        }
+    }
+
+    /// Measures text in a style; on the grid (`grid`), every CJK character is one pitch wide.
+    fn measure(&mut self, text: &str, st: TextStyle, grid: Option<Length>) -> (Vec<breaking::Token>, Vec<Measured>) {
+        let toks = breaking::tokens(text);
+        let mut out = Vec::with_capacity(toks.len());
+        for t in &toks {
+            let s = &text[t.range.clone()];
+            let mut glyphs = Vec::new();
+            let mut width = Length::ZERO;
+            for ch in s.chars() {
+                let ch = if ch == '\t' { ' ' } else { ch };
+                let (face, gid, adv) = self.glyph(st, ch);
+                let natural = Length::from_pt_f32(adv * st.size.to_pt());
+                let a = match (grid, t.kind) {
+                    (Some(p), TokenKind::Cjk) => p,
+                    (Some(p), TokenKind::Space) if ch == '\u{3000}' => p,
+                    _ => natural,
+                };
+                glyphs.push((ch, face, gid, a));
+                width = width + a;
+            }
+            out.push(Measured {
+                glyphs,
+                width,
+                space: t.kind == TokenKind::Space,
+            });
+        }
+        (toks, out)
+    }
+
+    /// Breaks runs into lines of at most `first`/`rest` width, justified to `rest` (or
+    /// `first` for the first line) when `justify`.
+    pub fn lines(
+        &mut self,
+        runs: &[Run],
+        st: TextStyle,
+        grid: Option<Length>,
+        first: Length,
+        rest: Length,
+        justify: bool,
+    ) -> Vec<LaidLine> {
+        // Flatten runs into tokens, remembering each token's weight.
+        let mut texts: Vec<(String, bool)> = Vec::new();
+        let mut measured: Vec<Measured> = Vec::new();
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut prev: Option<String> = None;
+        for run in runs {
+            let (toks, ms) = self.measure(&run.text, st, grid);
+            for (t, m) in toks.iter().zip(ms) {
+                let s = run.text[t.range.clone()].to_string();
+                let break_before = match &prev {
+                    None => false,
+                    Some(p) => breaking::may_break_between(p, &s),
+                };
+                pieces.push(Piece {
+                    width: m.width.0,
+                    space: m.space,
+                    break_before,
+                });
+                prev = Some(s.clone());
+                texts.push((s, run.bold || st.bold));
+                measured.push(m);
+            }
+        }
+        let lines = breaking::fill(&pieces, first.0, rest.0);
+        let mut out = Vec::with_capacity(lines.len());
+        for (li, l) in lines.iter().enumerate() {
+            let avail = if li == 0 { first } else { rest };
+            let n = l.range.len() as i64;
+            let extra = avail.0 - l.width;
+            let gap = if justify && !l.last && n > 1 && extra > 0 && extra / (n - 1) <= st.size.0 * 3 / 10 {
+                extra / (n - 1)
+            } else {
+                0
+            };
+            let mut runs_out: Vec<GlyphRun> = Vec::new();
+            let mut x = Length::ZERO;
+            let mut rem = if gap > 0 { extra - gap * (n - 1) } else { 0 };
+            for (k, pi) in l.range.clone().enumerate() {
+                let (text, bold) = &texts[pi];
+                let m = &measured[pi];
+                let mut offset = 0;
+                for (gi, &(ch, face, gid, adv)) in m.glyphs.iter().enumerate() {
+                    let mut advance = adv;
+                    if gi + 1 == m.glyphs.len() && (k as i64) < n - 1 {
+                        advance = advance + Length(gap);
+                        if rem > 0 {
+                            advance = advance + Length(1);
+                            rem -= 1;
+                        }
+                    }
+                    let len = ch.len_utf8();
+                    let same = runs_out.last().is_some_and(|r| r.face == face && r.bold == *bold);
+                    if !same {
+                        runs_out.push(GlyphRun {
+                            x,
+                            baseline: Length::ZERO,
+                            size: st.size,
+                            face,
+                            bold: *bold,
+                            text: String::new(),
+                            glyphs: Vec::new(),
+                        });
+                    }
+                    let r = runs_out.last_mut().expect("pushed");
+                    let start = r.text.len();
+                    r.text.push(ch);
+                    r.glyphs.push(PlacedGlyph {
+                        glyph: gid,
+                        advance,
+                        range: start..start + len,
+                    });
+                    x = x + advance;
+                    offset += len;
+                }
+                let _ = (offset, text);
+            }
+            out.push(LaidLine {
+                runs: runs_out,
+                width: x,
+            });
+        }
+        out
+    }
+
+    /// Lines of a grid paragraph: first line indented by the style's indent.
+    fn grid_lines(&mut self, runs: &[Run], st: TextStyle) -> Vec<LaidLine> {
+        let indent = CHAR_PITCH * st.indent_chars;
+        self.lines(runs, st, Some(CHAR_PITCH), TEXT_WIDTH - indent, TEXT_WIDTH, true)
+            .into_iter()
+            .enumerate()
+            .map(|(i, mut l)| {
+                if i == 0 {
+                    for r in &mut l.runs {
+                        r.x = r.x + indent;
+                    }
+                    l.width = l.width + indent;
+                }
+                l
+            })
+            .collect()
+    }
+
+    /// The baseline of text of `size` centred in a line box starting at `top` of height `h`
+    /// (the em box centred; ideographic em boxes sit 0.88 em above the baseline).
+    pub fn baseline(top: Length, h: Length, size: Length) -> Length {
+        top + (h - size) / 2 + size * 88 / 100
+    }
+
+    /// Places lines one per grid line, breaking pages as needed.
+    fn place_grid_lines(&mut self, lines: Vec<LaidLine>, st: TextStyle) {
+        for l in lines {
+            if self.line >= LINES_PER_PAGE {
+                self.new_page();
+            }
+            let top = MARGIN_TOP + self.y();
+            let base = Self::baseline(top, LINE_PITCH, st.size);
+            self.push_line(l, MARGIN_LEFT, base);
+            self.line += 1;
+        }
+    }
+
+    pub fn push_line(&mut self, l: LaidLine, left: Length, baseline: Length) {
+        for mut r in l.runs {
+            r.x = r.x + left;
+            r.baseline = baseline;
+            self.page.items.push(Item::Text(r));
+        }
+    }
+
+    fn title(&mut self, title: &[String]) {
+        let st = style::TITLE;
+        self.out.outline.push(OutlineEntry {
+            text: title.concat(),
+            page: 0,
+            y: MARGIN_TOP,
+        });
+        for t in title {
+            let runs = [Run {
+                text: t.clone(),
+                bold: false,
+            }];
+            for l in self.lines(&runs, st, None, TEXT_WIDTH, TEXT_WIDTH, false) {
+                let left = MARGIN_LEFT + (TEXT_WIDTH - l.width) / 2;
+                let base = Self::baseline(MARGIN_TOP + self.y(), LINE_PITCH, st.size);
+                self.push_line(l, left, base);
+                self.line += 1;
+            }
+        }
+        self.line += 1; // one empty line between title and body
+    }
+
+    /// 落款: one empty line, the agency right-spaced two characters, the date below it
+    /// starting two characters further right (GB/T 9704 7.3.5.2, no seal).
+    fn signoff(&mut self, agency: &str, date: &str) {
+        let st = TextStyle {
+            indent_chars: 0,
+            ..style::BODY
+        };
+        let mut a = self.lines(
+            &[Run {
+                text: agency.into(),
+                bold: false,
+            }],
+            st,
+            Some(CHAR_PITCH),
+            TEXT_WIDTH,
+            TEXT_WIDTH,
+            false,
+        );
+        let mut d = self.lines(
+            &[Run {
+                text: date.into(),
+                bold: false,
+            }],
+            st,
+            Some(CHAR_PITCH),
+            TEXT_WIDTH,
+            TEXT_WIDTH,
+            false,
+        );
+        if a.len() != 1 || d.len() != 1 {
+            return;
+        }
+        let (a, d) = (a.remove(0), d.remove(0));
+        let mut a_left = TEXT_WIDTH - CHAR_PITCH * 2 - a.width;
+        let mut d_left = a_left + CHAR_PITCH * 2;
+        if d_left + d.width > TEXT_WIDTH - CHAR_PITCH * 2 {
+            // A short agency name: the date keeps 右空四字 and the agency centres over it.
+            d_left = TEXT_WIDTH - CHAR_PITCH * 4 - d.width;
+            a_left = d_left + (d.width - a.width) / 2;
+        }
+        if self.line + 3 > LINES_PER_PAGE {
+            self.new_page();
+        } else {
+            self.line += 1;
+        }
+        for (l, left) in [(a, a_left), (d, d_left)] {
+            let base = Self::baseline(MARGIN_TOP + self.y(), LINE_PITCH, st.size);
+            self.push_line(l, MARGIN_LEFT + left, base);
+            self.line += 1;
+        }
+    }
+
+    /// Closes the last page and adds page numbers 「— N —」: odd pages right, even pages left,
+    /// one character in from the 版心's edge, the line's top 7 mm below the 版心.
+    fn finish(mut self) -> Pages {
+        if !self.page.items.is_empty() || self.out.pages.is_empty() {
+            self.new_page();
+        }
+        let st = style::FOLIO;
+        let top = MARGIN_TOP + style::TEXT_HEIGHT + style::FOLIO_GAP;
+        let base = top + st.size * 88 / 100;
+        for i in 0..self.out.pages.len() {
+            let n = i + 1;
+            let text = format!("— {n} —");
+            let mut lines = self.lines(&[Run { text, bold: false }], st, None, TEXT_WIDTH, TEXT_WIDTH, false);
+            let l = lines.remove(0);
+            let left = if n % 2 == 1 {
+                MARGIN_LEFT + TEXT_WIDTH - st.size - l.width
+            } else {
+                MARGIN_LEFT + st.size
+            };
+            let mut page = std::mem::take(&mut self.out.pages[i]);
+            for mut r in l.runs {
+                r.x = r.x + left;
+                r.baseline = base;
+                page.items.push(Item::Text(r));
+            }
+            self.out.pages[i] = page;
+        }
+        self.out
+    }
+}
+
+/// A human-readable dump of the laid-out pages, for golden tests: one line per glyph run
+/// (position in mm, size in pt, font family, weight, text), rule and fill.
+pub fn dump(pages: &Pages, fonts: &FontBook) -> String {
+    use std::fmt::Write;
+    let mut s = String::new();
+    for (i, p) in pages.pages.iter().enumerate() {
+        let _ = writeln!(s, "page {}", i + 1);
+        for it in &p.items {
+            let _ = match it {
+                Item::Text(r) => writeln!(
+                    s,
+                    "  text {:7.2} {:7.2} {:4.1}pt {}{} {:?}",
+                    r.x.to_mm(),
+                    r.baseline.to_mm(),
+                    r.size.to_pt(),
+                    fonts.faces[r.face].family,
+                    if r.bold { " bold" } else { "" },
+                    r.text
+                ),
+                Item::Rule { x1, y1, x2, y2, .. } => {
+                    writeln!(
+                        s,
+                        "  rule {:7.2} {:7.2} {:7.2} {:7.2}",
+                        x1.to_mm(),
+                        y1.to_mm(),
+                        x2.to_mm(),
+                        y2.to_mm()
+                    )
+                }
+                Item::Fill { x, y, w, h, rgb } => writeln!(
+                    s,
+                    "  fill {:7.2} {:7.2} {:7.2} {:7.2} #{:02X}{:02X}{:02X}",
+                    x.to_mm(),
+                    y.to_mm(),
+                    w.to_mm(),
+                    h.to_mm(),
+                    rgb[0],
+                    rgb[1],
+                    rgb[2]
+                ),
+            };
+        }
+    }
+    for o in &pages.outline {
+        let _ = writeln!(s, "outline p{} {:7.2} {}", o.page + 1, o.y.to_mm(), o.text);
+    }
+    s
+}

@@ -1,0 +1,244 @@
+//! Tables on pages: row heights from the wrapped cell text, page breaks between rows with the
+//! header rows repeated, and a merged label cut by a break printed again on the new page.
+
+use super::{Composer, Item, LaidLine};
+use crate::input::Run;
+use crate::model::{Align, CellRole, Table};
+use crate::style::{
+    self, TextStyle, CELL_PAD_X, CELL_PAD_Y, LINE_PITCH, MARGIN_LEFT, MARGIN_TOP, RULE_WIDTH, TEXT_HEIGHT,
+};
+use crate::units::Length;
+
+/// The smallest size cell text is shrunk to when a number or word does not fit its column.
+const MIN_SIZE: Length = Length::pt(6);
+
+/// A cell with its text broken into lines.
+struct CellBox {
+    row: usize,
+    col: usize,
+    row_span: usize,
+    col_span: usize,
+    lines: Vec<LaidLine>,
+    size: Length,
+    align: Align,
+    shade: Option<[u8; 3]>,
+}
+
+fn line_height(size: Length) -> Length {
+    size * 4 / 3
+}
+
+impl CellBox {
+    fn text_height(&self) -> Length {
+        line_height(self.size) * self.lines.len().max(1) as i64
+    }
+}
+
+struct Measured {
+    cells: Vec<CellBox>,
+    heights: Vec<Length>,
+    /// Column left edges, relative to the text block, plus the right edge.
+    edges: Vec<Length>,
+    /// For each grid row and column: the index in `cells` covering it.
+    cover: Vec<Vec<usize>>,
+}
+
+fn measure(t: &Table, c: &mut Composer) -> Measured {
+    let mut edges = vec![Length::ZERO];
+    for w in &t.widths {
+        let last = *edges.last().expect("non-empty");
+        edges.push(last + *w);
+    }
+    let mut cells = Vec::new();
+    let mut cover = vec![vec![usize::MAX; t.widths.len()]; t.rows.len()];
+    for (r, row) in t.rows.iter().enumerate() {
+        for cell in &row.cells {
+            let w = edges[cell.col + cell.col_span] - edges[cell.col] - CELL_PAD_X * 2;
+            let mut st: TextStyle = style::TABLE;
+            if cell.role == CellRole::Group {
+                st.bold = false;
+            }
+            let runs = [Run {
+                text: cell.text.clone(),
+                bold: false,
+            }];
+            let mut lines = c.lines(&runs, st, None, w, w, false);
+            let widest = lines.iter().map(|l| l.width).max().unwrap_or_default();
+            if widest > w && widest.0 > 0 {
+                // A number wider than its column: shrink rather than split it.
+                st.size = Length((st.size.0 * w.0 / widest.0).max(MIN_SIZE.0));
+                lines = c.lines(&runs, st, None, w, w, false);
+            }
+            let idx = cells.len();
+            for line in cover.iter_mut().skip(r).take(cell.row_span) {
+                for slot in line.iter_mut().skip(cell.col).take(cell.col_span) {
+                    *slot = idx;
+                }
+            }
+            cells.push(CellBox {
+                row: r,
+                col: cell.col,
+                row_span: cell.row_span,
+                col_span: cell.col_span,
+                lines,
+                size: st.size,
+                align: cell.align,
+                shade: cell.shade,
+            });
+        }
+    }
+    let min_row = line_height(style::TABLE.size) + CELL_PAD_Y * 2;
+    let mut heights = vec![min_row; t.rows.len()];
+    for cb in cells.iter().filter(|cb| cb.row_span == 1) {
+        heights[cb.row] = heights[cb.row].max(cb.text_height() + CELL_PAD_Y * 2);
+    }
+    let mut spanning: Vec<&CellBox> = cells.iter().filter(|cb| cb.row_span > 1).collect();
+    spanning.sort_by_key(|cb| cb.row_span);
+    for cb in spanning {
+        let rows = cb.row..(cb.row + cb.row_span).min(heights.len());
+        let have: Length = heights[rows.clone()].iter().copied().sum();
+        let need = cb.text_height() + CELL_PAD_Y * 2;
+        if need > have {
+            let n = rows.len() as i64;
+            let each = Length((need.0 - have.0 + n - 1) / n);
+            for h in &mut heights[rows] {
+                *h = *h + each;
+            }
+        }
+    }
+    Measured {
+        cells,
+        heights,
+        edges,
+        cover,
+    }
+}
+
+/// Whether a row only heads what follows it (a header or 「第二十条第（X）项」 row).
+fn heads_next(t: &Table, r: usize) -> bool {
+    t.rows[r]
+        .cells
+        .iter()
+        .all(|c| matches!(c.role, CellRole::Group | CellRole::Header | CellRole::Note))
+}
+
+/// The height a table needs on the page where it starts: its header rows and first body row
+/// (with any heading rows that must stay with it).
+pub fn min_start_height(t: &Table, c: &mut Composer) -> Length {
+    let m = measure(t, c);
+    let mut end = t.header_rows.min(t.rows.len());
+    while end < t.rows.len() && heads_next(t, end) {
+        end += 1;
+    }
+    m.heights[..(end + 1).min(t.rows.len())].iter().copied().sum()
+}
+
+/// Places a table at the composer's position, breaking pages between rows.
+pub fn place(t: &Table, c: &mut Composer) {
+    let m = measure(t, c);
+    let n = t.rows.len();
+    let hdr = t.header_rows.min(n);
+    let header_h: Length = m.heights[..hdr].iter().copied().sum();
+    let mut y = c.y();
+    if y + min_start_height(t, c) > TEXT_HEIGHT && c.line > 0 {
+        c.new_page();
+        y = Length::ZERO;
+    }
+    let mut seg: Vec<(usize, Length)> = Vec::new();
+    for r in 0..hdr {
+        seg.push((r, y));
+        y = y + m.heights[r];
+    }
+    let mut body_in_seg = 0;
+    for r in hdr..n {
+        let mut need = m.heights[r];
+        let mut k = r;
+        while heads_next(t, k) && k + 1 < n {
+            k += 1;
+            need = need + m.heights[k];
+        }
+        if y + need > TEXT_HEIGHT && body_in_seg > 0 {
+            draw(t, &m, c, &seg);
+            c.new_page();
+            seg.clear();
+            y = Length::ZERO;
+            for h in 0..hdr {
+                seg.push((h, y));
+                y = y + m.heights[h];
+            }
+            body_in_seg = 0;
+        }
+        seg.push((r, y));
+        y = y + m.heights[r];
+        body_in_seg += 1;
+    }
+    draw(t, &m, c, &seg);
+    let _ = header_h;
+    // Prose continues on the next whole grid line.
+    c.line = (y.0 + LINE_PITCH.0 - 1) / LINE_PITCH.0;
+}
+
+/// Draws the rows of one page: every cell anchored in them, and the continuation of cells
+/// anchored on an earlier page (their text repeated).
+fn draw(t: &Table, m: &Measured, c: &mut Composer, seg: &[(usize, Length)]) {
+    let hdr = t.header_rows.min(t.rows.len());
+    let Some(&(first_body, _)) = seg.iter().find(|(r, _)| *r >= hdr) else {
+        return;
+    };
+    let pos = |r: usize| seg.iter().find(|(x, _)| *x == r).map(|&(_, y)| y);
+    let mut drawn = Vec::new();
+    for &(r, _) in seg {
+        for col in 0..t.widths.len() {
+            let idx = m.cover[r][col];
+            if idx == usize::MAX || drawn.contains(&idx) {
+                continue;
+            }
+            let cb = &m.cells[idx];
+            let continued = cb.row < r && r == first_body && cb.row >= hdr;
+            if cb.row != r && !continued {
+                continue;
+            }
+            drawn.push(idx);
+            // The rows of this cell on this page.
+            let rows: Vec<usize> = (r..cb.row + cb.row_span).filter(|x| pos(*x).is_some()).collect();
+            let top = pos(r).expect("row on page");
+            let h: Length = rows.iter().map(|&x| m.heights[x]).sum();
+            draw_cell(c, m, cb, top, h);
+        }
+    }
+}
+
+fn draw_cell(c: &mut Composer, m: &Measured, cb: &CellBox, top: Length, h: Length) {
+    let x = MARGIN_LEFT + m.edges[cb.col];
+    let w = m.edges[cb.col + cb.col_span] - m.edges[cb.col];
+    let y = MARGIN_TOP + top;
+    if let Some(rgb) = cb.shade {
+        c.page.items.push(Item::Fill { x, y, w, h, rgb });
+    }
+    let rule = |x1, y1, x2, y2| Item::Rule {
+        x1,
+        y1,
+        x2,
+        y2,
+        width: RULE_WIDTH,
+    };
+    c.page.items.push(rule(x, y, x + w, y));
+    c.page.items.push(rule(x, y + h, x + w, y + h));
+    c.page.items.push(rule(x, y, x, y + h));
+    c.page.items.push(rule(x + w, y, x + w, y + h));
+    let lh = line_height(cb.size);
+    let text_top = y + (h - cb.text_height()) / 2;
+    for (i, l) in cb.lines.iter().enumerate() {
+        let left = match cb.align {
+            Align::Left => x + CELL_PAD_X,
+            Align::Center => x + (w - l.width) / 2,
+            Align::Right => x + w - CELL_PAD_X - l.width,
+        };
+        let base = Composer::baseline(text_top + lh * i as i64, lh, cb.size);
+        let line = LaidLine {
+            runs: l.runs.clone(),
+            width: l.width,
+        };
+        c.push_line(line, left, base);
+    }
+}

@@ -1,0 +1,82 @@
+//! The whole job for one report: check it, resolve it, lay it out and write the requested
+//! formats, in memory. Callers decide where the bytes go.
+
+use crate::diag::{has_errors, Diagnostic, Locus};
+use crate::export::pdf::PdfOptions;
+use crate::layout::FontUse;
+use crate::text::fonts::FontBook;
+use crate::validate;
+
+/// What to produce.
+#[derive(Debug, Clone, Default)]
+pub struct RenderOptions {
+    pub pdf: bool,
+    pub docx: bool,
+    pub check: validate::Options,
+    pub pdf_options: PdfOptions,
+    pub docx_options: crate::export::docx::DocxOptions,
+}
+
+/// The outputs of one report.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub pdf: Option<Vec<u8>>,
+    pub docx: Option<Vec<u8>>,
+    /// PDF page count (0 when no PDF was made).
+    pub pages: usize,
+    pub font_use: FontUse,
+}
+
+/// Why a report produced no output.
+#[derive(Debug)]
+pub enum RenderError {
+    /// The input was rejected; the diagnostics say why.
+    Rejected,
+    /// A writer failed (fonts, PDF/A check, zip): an operational failure.
+    Failed(String),
+}
+
+/// Checks and renders one report. Diagnostics (also warnings of a successful render, such as
+/// characters no font has) are appended to `diags`. No output is produced when any
+/// diagnostic is an error.
+pub fn render(
+    bytes: &[u8],
+    fonts: &FontBook,
+    opts: &RenderOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Rendered, RenderError> {
+    let (checked, d) = crate::load(bytes, opts.check);
+    diags.extend(d);
+    let checked = match checked {
+        Some(c) if !has_errors(diags) => c,
+        _ => return Err(RenderError::Rejected),
+    };
+    let doc = crate::model::resolve(&checked);
+    let mut out = Rendered::default();
+    if opts.pdf {
+        let pages = crate::layout::layout(&doc, fonts);
+        for ch in &pages.fonts.missing {
+            diags.push(
+                Diagnostic::warning(
+                    "missing-glyph",
+                    Locus::Input,
+                    format!(
+                        "no font has the character {ch} (U+{:04X}); it prints as a box",
+                        *ch as u32
+                    ),
+                )
+                .with_hint("name a font that has it with --font ROLE=FONT"),
+            );
+        }
+        out.pdf = Some(
+            crate::export::pdf::write(&doc, &pages, fonts, opts.pdf_options).map_err(|e| RenderError::Failed(e.0))?,
+        );
+        out.pages = pages.pages.len();
+        out.font_use = pages.fonts;
+    }
+    if opts.docx {
+        out.docx =
+            Some(crate::export::docx::write(&doc, &opts.docx_options).map_err(|e| RenderError::Failed(e.to_string()))?);
+    }
+    Ok(out)
+}

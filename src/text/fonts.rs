@@ -1,0 +1,416 @@
+//! The font book: which font serves each [`Role`], loaded once and shared (also across
+//! threads), with per-character fallback.
+//!
+//! Defaults come from the bundled `fonts/` folder (see `fonts/README.md`). A user replaces a
+//! role with `--font ROLE=NAME`, where NAME is a file path or a family, full or PostScript
+//! name (Chinese names included) found in `--font-dir` folders or `fonts/`. Every face is
+//! checked once when loaded: a truncated or unparsable file is refused with its path.
+
+use crate::style::Role;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::raw::TableProvider;
+use skrifa::{FontRef, GlyphId, MetadataProvider};
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// The bundled default of each role: the fonts folder's file names, first choice first.
+pub const DEFAULTS: &[(Role, &[&str])] = &[
+    (Role::Title, &["NotoSerifCJKsc-Bold.ttf"]),
+    (Role::Body, &["FandolFang-Regular.ttf"]),
+    (Role::Heading1, &["NotoSansCJKsc-Medium.ttf"]),
+    (Role::Heading2, &["NianbaoKai-Light.ttf"]),
+    (Role::Song, &["NotoSerifCJKsc-Regular.ttf"]),
+    (Role::Latin, &["LiberationSerif-Regular.ttf"]),
+];
+
+/// The last resort for a character no role font has: 宋体 covers all of 通用规范汉字表.
+const FALLBACK_FILE: &str = "NotoSerifCJKsc-Regular.ttf";
+
+/// A problem loading fonts: always names the file or the name asked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontError(pub String);
+
+impl fmt::Display for FontError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+impl std::error::Error for FontError {}
+
+/// One loaded face.
+#[derive(Clone)]
+pub struct Face {
+    pub data: Arc<Vec<u8>>,
+    pub index: u32,
+    pub path: PathBuf,
+    /// The family name (English record, else the first).
+    pub family: String,
+    pub units_per_em: u16,
+}
+
+impl fmt::Debug for Face {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Face({} #{} {})", self.family, self.index, self.path.display())
+    }
+}
+
+impl Face {
+    /// Opens face `index` of a font file and checks it: the table directory lies inside the
+    /// file, and it has a character map and horizontal metrics.
+    pub fn open(path: &Path, index: u32) -> Result<Face, FontError> {
+        let data =
+            std::fs::read(path).map_err(|e| FontError(format!("failed to read font {} ({e})", path.display())))?;
+        Face::from_bytes(Arc::new(data), index, path)
+    }
+
+    pub fn from_bytes(data: Arc<Vec<u8>>, index: u32, path: &Path) -> Result<Face, FontError> {
+        let bad = |why: String| FontError(format!("font {} is unusable ({why})", path.display()));
+        let font = FontRef::from_index(&data, index).map_err(|e| bad(e.to_string()))?;
+        for rec in font.table_directory().table_records() {
+            let end = rec.offset() as usize + rec.length() as usize;
+            if end > data.len() {
+                return Err(bad(format!(
+                    "table {} ends past the end of the file; truncated?",
+                    rec.tag()
+                )));
+            }
+        }
+        if font.cmap().is_err() || font.hmtx().is_err() || font.head().is_err() {
+            return Err(bad("no cmap, hmtx or head table".into()));
+        }
+        let family =
+            name_of(&font, skrifa::string::StringId::FAMILY_NAME).unwrap_or_else(|| path.display().to_string());
+        let units_per_em = font.head().map(|h| h.units_per_em()).unwrap_or(1000).max(16);
+        Ok(Face {
+            data,
+            index,
+            path: path.to_path_buf(),
+            family,
+            units_per_em,
+        })
+    }
+
+    pub fn font_ref(&self) -> FontRef<'_> {
+        FontRef::from_index(&self.data, self.index).expect("checked when loaded")
+    }
+}
+
+fn name_of(font: &FontRef, id: skrifa::string::StringId) -> Option<String> {
+    font.localized_strings(id)
+        .english_or_first()
+        .map(|s| s.chars().collect())
+}
+
+/// Every name a face answers to: family, full, PostScript and typographic family names in
+/// all languages.
+fn names_of(font: &FontRef) -> Vec<String> {
+    use skrifa::string::StringId;
+    let mut out = Vec::new();
+    for id in [
+        StringId::FAMILY_NAME,
+        StringId::FULL_NAME,
+        StringId::POSTSCRIPT_NAME,
+        StringId::TYPOGRAPHIC_FAMILY_NAME,
+    ] {
+        for s in font.localized_strings(id) {
+            out.push(s.chars().collect::<String>());
+        }
+    }
+    out
+}
+
+/// A user's replacement for a role: a file path or a font name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleOverride {
+    pub role: Role,
+    pub font: String,
+}
+
+impl std::str::FromStr for RoleOverride {
+    type Err = String;
+    /// Parses `ROLE=FONT`, e.g. `body=仿宋_GB2312`.
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (role, font) = s
+            .split_once('=')
+            .ok_or_else(|| format!("expected ROLE=FONT, found `{s}`"))?;
+        let role = Role::from_name(role.trim()).ok_or_else(|| {
+            let names: Vec<&str> = Role::ALL.iter().map(|r| r.name()).collect();
+            format!("unknown role `{role}` (roles: {})", names.join(", "))
+        })?;
+        if font.trim().is_empty() {
+            return Err("the font name is empty".into());
+        }
+        Ok(RoleOverride {
+            role,
+            font: font.trim().to_string(),
+        })
+    }
+}
+
+/// Where fonts come from and which roles the user replaced.
+#[derive(Debug, Clone, Default)]
+pub struct FontConfig {
+    /// The folder of the bundled fonts; `None` finds it (see [`bundled_dir`]).
+    pub bundled: Option<PathBuf>,
+    /// Extra folders searched for fonts named in overrides.
+    pub dirs: Vec<PathBuf>,
+    pub overrides: Vec<RoleOverride>,
+}
+
+/// Finds the bundled fonts folder: `$NIANBAO_FONTS`, then `fonts/` beside the executable or
+/// two and three levels up (a cargo target folder), then the source tree it was built from.
+pub fn bundled_dir() -> Option<PathBuf> {
+    let marker = |d: &Path| d.join(FALLBACK_FILE).is_file();
+    if let Some(p) = std::env::var_os("NIANBAO_FONTS").map(PathBuf::from) {
+        return Some(p);
+    }
+    if let Ok(exe) = std::env::current_exe() {
+        for up in exe.ancestors().skip(1).take(4) {
+            for cand in [up.join("fonts"), up.join("share/nianbao/fonts")] {
+                if marker(&cand) {
+                    return Some(cand);
+                }
+            }
+        }
+    }
+    let built = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    marker(&built).then_some(built)
+}
+
+/// Fonts by role, ready for layout. Cheap to share: clone the `Arc`.
+#[derive(Debug, Clone)]
+pub struct FontBook {
+    pub faces: Vec<Face>,
+    /// For each role, the faces to try in order (the role's own, then the fallback).
+    pub chains: BTreeMap<Role, Vec<usize>>,
+}
+
+/// Which face serves a character, and how wide it is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GlyphInfo {
+    pub face: usize,
+    pub glyph: u16,
+    /// Advance in ems.
+    pub advance: f32,
+}
+
+impl FontBook {
+    /// Loads the bundled defaults and the user's overrides. Fails when a font is missing,
+    /// unreadable or broken, or when a name matches no font.
+    pub fn load(config: &FontConfig) -> Result<FontBook, FontError> {
+        let dir = match &config.bundled {
+            Some(d) => d.clone(),
+            None => bundled_dir().ok_or_else(|| {
+                FontError("the bundled fonts folder was not found; set NIANBAO_FONTS or pass --fonts DIR".into())
+            })?,
+        };
+        let mut faces: Vec<Face> = Vec::new();
+        let mut by_path: BTreeMap<(PathBuf, u32), usize> = BTreeMap::new();
+        let mut add = |faces: &mut Vec<Face>, path: PathBuf, index: u32| -> Result<usize, FontError> {
+            if let Some(&i) = by_path.get(&(path.clone(), index)) {
+                return Ok(i);
+            }
+            let face = Face::open(&path, index)?;
+            faces.push(face);
+            by_path.insert((path, index), faces.len() - 1);
+            Ok(faces.len() - 1)
+        };
+        let fallback = add(&mut faces, dir.join(FALLBACK_FILE), 0)?;
+        let mut chains = BTreeMap::new();
+        let mut catalog: Option<Vec<(PathBuf, u32, Vec<String>)>> = None;
+        for (role, files) in DEFAULTS {
+            let mut chain = Vec::new();
+            if let Some(o) = config.overrides.iter().rev().find(|o| o.role == *role) {
+                let (path, index) = resolve(&o.font, config, &dir, &mut catalog)?;
+                chain.push(add(&mut faces, path, index)?);
+            } else {
+                for f in *files {
+                    chain.push(add(&mut faces, dir.join(f), 0)?);
+                }
+            }
+            if !chain.contains(&fallback) && *role != Role::Latin {
+                chain.push(fallback);
+            }
+            chains.insert(*role, chain);
+        }
+        Ok(FontBook { faces, chains })
+    }
+
+    /// A book without fonts, for work that lays out nothing (DOCX only).
+    pub fn empty() -> FontBook {
+        FontBook {
+            faces: Vec::new(),
+            chains: BTreeMap::new(),
+        }
+    }
+
+    /// The face of a role that serves `ch`, falling back along the role's chain; `None` when
+    /// no face has it.
+    pub fn lookup(&self, role: Role, ch: char, cache: &mut Lookup) -> Option<GlyphInfo> {
+        let chain = &self.chains[&role];
+        chain.iter().find_map(|&f| cache.glyph(self, f, ch))
+    }
+
+    /// The face that serves a role first (its own font).
+    pub fn primary(&self, role: Role) -> &Face {
+        &self.faces[self.chains[&role][0]]
+    }
+}
+
+/// Per-thread glyph lookups with a cache; create one per layout run.
+#[derive(Default)]
+pub struct Lookup {
+    cache: std::collections::HashMap<(usize, char), Option<(u16, f32)>>,
+}
+
+impl Lookup {
+    fn glyph(&mut self, book: &FontBook, face: usize, ch: char) -> Option<GlyphInfo> {
+        let v = *self.cache.entry((face, ch)).or_insert_with(|| {
+            let f = &book.faces[face];
+            let font = f.font_ref();
+            let gid = font.charmap().map(ch)?;
+            if gid == GlyphId::NOTDEF {
+                return None;
+            }
+            let adv = font
+                .glyph_metrics(Size::unscaled(), LocationRef::default())
+                .advance_width(gid)?;
+            Some((gid.to_u32() as u16, adv / f32::from(f.units_per_em)))
+        });
+        v.map(|(glyph, advance)| GlyphInfo { face, glyph, advance })
+    }
+}
+
+/// Finds a font named by the user: an existing file path, or a name in the catalogue of
+/// `--font-dir` folders and the bundled folder.
+fn resolve(
+    name: &str,
+    config: &FontConfig,
+    bundled: &Path,
+    catalog: &mut Option<Vec<(PathBuf, u32, Vec<String>)>>,
+) -> Result<(PathBuf, u32), FontError> {
+    let p = Path::new(name);
+    if p.is_file() {
+        return Ok((p.to_path_buf(), 0));
+    }
+    let cat = catalog.get_or_insert_with(|| {
+        let mut dirs = config.dirs.clone();
+        dirs.push(bundled.to_path_buf());
+        scan(&dirs)
+    });
+    let wanted = name.to_lowercase();
+    cat.iter()
+        .find(|(_, _, names)| names.iter().any(|n| n.to_lowercase() == wanted))
+        .map(|(p, i, _)| (p.clone(), *i))
+        .ok_or_else(|| {
+            let mut known: BTreeSet<&str> = BTreeSet::new();
+            for (_, _, names) in cat.iter() {
+                known.extend(names.first().map(String::as_str));
+            }
+            FontError(format!(
+                "no font named `{name}` in {} (fonts found: {})",
+                config
+                    .dirs
+                    .iter()
+                    .chain([&bundled.to_path_buf()])
+                    .map(|d| d.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                known.into_iter().collect::<Vec<_>>().join(", ")
+            ))
+        })
+}
+
+/// Every face in the font files of some folders (recursively), with its names.
+fn scan(dirs: &[PathBuf]) -> Vec<(PathBuf, u32, Vec<String>)> {
+    let mut files = Vec::new();
+    let mut stack: Vec<PathBuf> = dirs.to_vec();
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else { continue };
+        let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(
+                p.extension()
+                    .and_then(|e| e.to_str())
+                    .map(str::to_ascii_lowercase)
+                    .as_deref(),
+                Some("ttf" | "otf" | "ttc" | "otc")
+            ) {
+                files.push(p);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for p in files {
+        let Ok(data) = std::fs::read(&p) else { continue };
+        let Ok(file) = skrifa::raw::FileRef::new(&data) else {
+            continue;
+        };
+        for (i, font) in file.fonts().enumerate() {
+            if let Ok(font) = font {
+                out.push((p.clone(), i as u32, names_of(&font)));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_parse() {
+        let o: RoleOverride = "body=仿宋_GB2312".parse().unwrap();
+        assert_eq!((o.role, o.font.as_str()), (Role::Body, "仿宋_GB2312"));
+        assert!("bodyx=仿宋"
+            .parse::<RoleOverride>()
+            .unwrap_err()
+            .contains("unknown role"));
+        assert!("body".parse::<RoleOverride>().is_err());
+    }
+
+    #[test]
+    fn truncated_fonts_are_refused() {
+        let dir = bundled_dir().expect("bundled fonts");
+        let data = std::fs::read(dir.join("LiberationSerif-Regular.ttf")).unwrap();
+        let cut = Arc::new(data[..data.len() / 2].to_vec());
+        let e = Face::from_bytes(cut, 0, Path::new("cut.ttf")).unwrap_err();
+        assert!(e.0.contains("cut.ttf"), "{e}");
+    }
+
+    #[test]
+    fn fallback_serves_characters_the_body_font_lacks() {
+        let book = FontBook::load(&FontConfig::default()).unwrap();
+        let mut l = Lookup::default();
+        let body = book.chains[&Role::Body][0];
+        let g = book.lookup(Role::Body, '仿', &mut l).unwrap();
+        assert_eq!(g.face, body);
+        let g = book.lookup(Role::Body, '堃', &mut l).unwrap();
+        assert_ne!(g.face, body, "堃 is not in GB2312, FandolFang lacks it");
+    }
+
+    #[test]
+    fn fonts_are_found_by_chinese_name() {
+        let dir = bundled_dir().unwrap();
+        let cfg = FontConfig {
+            overrides: vec!["heading2=年报楷体".parse().unwrap()],
+            ..Default::default()
+        };
+        let book = FontBook::load(&cfg).unwrap();
+        assert_eq!(book.primary(Role::Heading2).path, dir.join("NianbaoKai-Light.ttf"));
+        let cfg = FontConfig {
+            overrides: vec!["body=仿宋_GB2312".parse().unwrap()],
+            ..Default::default()
+        };
+        assert!(FontBook::load(&cfg)
+            .unwrap_err()
+            .0
+            .contains("no font named `仿宋_GB2312`"));
+    }
+}
