@@ -186,10 +186,10 @@ impl Composer<'_> {
         self.line = 0;
     }
 
-    /// The role that draws a character in a style: Latin letters and digits use the Latin
-    /// font except in the title, whose own font matches its weight.
+    /// The role that draws a character in a style: Latin letters and digits of prose use the
+    /// Latin font; the title and 宋体 text (tables, page numbers) keep their own font's.
     fn role_for(st: TextStyle, ch: char) -> Role {
-        if ch.is_ascii_graphic() && st.role != Role::Title {
+        if ch.is_ascii_graphic() && !matches!(st.role, Role::Title | Role::Song) {
             Role::Latin
         } else {
             st.role

@@ -1,0 +1,406 @@
+//! PDF export: golden layout dumps, text extraction, geometry, determinism and file checks.
+
+mod common;
+
+use common::*;
+use nianbao::layout::{self, Item, Pages};
+use nianbao::model::{Block, Document};
+use nianbao::style::{CHAR_PITCH, LINE_PITCH, MARGIN_LEFT, MARGIN_TOP, PAGE_HEIGHT, TEXT_HEIGHT, TEXT_WIDTH};
+use nianbao::text::fonts::{FontBook, FontConfig};
+use nianbao::units::Length;
+use nianbao::validate::Options;
+use std::sync::OnceLock;
+
+fn fonts() -> &'static FontBook {
+    static F: OnceLock<FontBook> = OnceLock::new();
+    F.get_or_init(|| FontBook::load(&FontConfig::default()).expect("bundled fonts"))
+}
+
+fn document(json: &[u8]) -> Document {
+    let (checked, diags) = nianbao::load(json, Options { as_published: true });
+    assert!(!nianbao::diag::has_errors(&diags), "{diags:?}");
+    nianbao::model::resolve(&checked.expect("report"))
+}
+
+fn example_doc(path: &std::path::Path) -> Document {
+    document(&std::fs::read(path).expect("example"))
+}
+
+#[test]
+fn layout_matches_golden_dumps() {
+    for ex in examples() {
+        let doc = example_doc(&ex);
+        let pages = layout::layout(&doc, fonts());
+        let name = ex.file_stem().unwrap().to_string_lossy().into_owned();
+        golden(
+            &root().join(format!("tests/golden/{name}.layout.txt")),
+            &layout::dump(&pages, fonts()),
+        );
+    }
+}
+
+/// Text runs of body pages, excluding the page number (the last run of each page).
+fn body_runs(pages: &Pages) -> impl Iterator<Item = (usize, &layout::GlyphRun)> {
+    pages.pages.iter().enumerate().flat_map(|(i, p)| {
+        let n = p.items.iter().filter(|it| matches!(it, Item::Text(_))).count();
+        p.items
+            .iter()
+            .filter_map(|it| if let Item::Text(r) = it { Some(r) } else { None })
+            .take(n.saturating_sub(1))
+            .map(move |r| (i, r))
+    })
+}
+
+#[test]
+fn text_stays_inside_the_text_block() {
+    let slack = Length::pt(1);
+    for ex in examples() {
+        let pages = layout::layout(&example_doc(&ex), fonts());
+        for (page, r) in body_runs(&pages) {
+            let right = r.x + r.width();
+            assert!(
+                r.x >= MARGIN_LEFT - slack,
+                "{ex:?} p{} {:?} starts left of the 版心",
+                page + 1,
+                r.text
+            );
+            assert!(
+                right <= MARGIN_LEFT + TEXT_WIDTH + slack,
+                "{ex:?} p{} {:?} ends right of the 版心",
+                page + 1,
+                r.text
+            );
+            assert!(
+                r.baseline <= MARGIN_TOP + TEXT_HEIGHT && r.baseline >= MARGIN_TOP,
+                "{ex:?} p{} {:?}",
+                page + 1,
+                r.text
+            );
+        }
+    }
+}
+
+fn long_paragraph_doc(chars: usize) -> Document {
+    let mut doc = example_doc(&root().join("examples/zibo-2020.json"));
+    let text: String = "政府信息公开工作年度报告".chars().cycle().take(chars).collect();
+    doc.title = vec!["标题".into()];
+    doc.blocks = vec![Block::Paragraph {
+        runs: vec![nianbao::input::Run { text, bold: false }],
+    }];
+    doc.signoff = None;
+    doc
+}
+
+/// Baselines of the body lines of page `p`, with the characters on each.
+fn lines_of(pages: &Pages, p: usize) -> Vec<(Length, usize)> {
+    let mut lines: Vec<(Length, usize)> = Vec::new();
+    for (page, r) in body_runs(pages) {
+        if page != p || r.size != nianbao::style::BODY.size {
+            continue;
+        }
+        match lines.last_mut() {
+            Some((b, n)) if *b == r.baseline => *n += r.text.chars().count(),
+            _ => lines.push((r.baseline, r.text.chars().count())),
+        }
+    }
+    lines
+}
+
+#[test]
+fn a_full_line_holds_28_hanzi_and_a_full_page_22_lines() {
+    let pages = layout::layout(&long_paragraph_doc(28 * 22 * 3), fonts());
+    let p2 = lines_of(&pages, 1);
+    assert_eq!(p2.len(), 22, "a full page holds 22 body lines");
+    assert!(
+        p2.iter().all(|&(_, n)| n == 28),
+        "every full line holds 28 hanzi: {p2:?}"
+    );
+    // The lines are one pitch apart and fill the 版心's height.
+    let pitch = p2[1].0 - p2[0].0;
+    assert_eq!(pitch, LINE_PITCH);
+    // A justified full line ends at the 版心's right edge.
+    let last_run = body_runs(&pages)
+        .filter(|(p, _)| *p == 1)
+        .map(|(_, r)| r)
+        .last()
+        .unwrap();
+    let right = last_run.x + last_run.width();
+    assert!(
+        (right - (MARGIN_LEFT + TEXT_WIDTH)).0.abs() < CHAR_PITCH.0 / 10,
+        "right edge at {}",
+        right.to_mm()
+    );
+    // The first line of the paragraph is indented by two characters.
+    let first = lines_of(&pages, 0);
+    assert_eq!(first[0].1, 26, "the indented first line holds 26 hanzi: {first:?}");
+}
+
+#[test]
+fn page_numbers_sit_where_the_standard_puts_them() {
+    let pages = layout::layout(&long_paragraph_doc(28 * 22 * 3), fonts());
+    assert!(pages.pages.len() >= 3);
+    for (i, p) in pages.pages.iter().enumerate() {
+        let Some(Item::Text(r)) = p.items.iter().rev().find(|it| matches!(it, Item::Text(_))) else {
+            panic!()
+        };
+        assert_eq!(r.text, format!("— {} —", i + 1));
+        assert_eq!(r.size, Length::pt(14));
+        // The top of the number line is 7 mm below the 版心.
+        let top = r.baseline - r.size * 88 / 100;
+        assert_eq!(top, MARGIN_TOP + TEXT_HEIGHT + Length::mm(7));
+        assert!(r.baseline < PAGE_HEIGHT);
+        if i % 2 == 0 {
+            // Odd page: right-aligned, one character in from the right edge.
+            assert_eq!(r.x + r.width(), MARGIN_LEFT + TEXT_WIDTH - r.size);
+        } else {
+            assert_eq!(r.x, MARGIN_LEFT + r.size);
+        }
+    }
+}
+
+#[test]
+fn tables_repeat_their_header_rows_after_a_page_break() {
+    // Push table 三 towards the bottom of a page so that it must break.
+    for filler in 8..20 {
+        let mut doc = example_doc(&root().join("examples/pingtan-2021.json"));
+        let pos = doc
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Table(t) if t.id == "requests"))
+            .unwrap();
+        for _ in 0..filler {
+            doc.blocks.insert(
+                pos - 1,
+                Block::Paragraph {
+                    runs: vec![nianbao::input::Run {
+                        text: "填充".repeat(27),
+                        bold: false,
+                    }],
+                },
+            );
+        }
+        let pages = layout::layout(&doc, fonts());
+        let with_header: Vec<usize> = pages
+            .pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| {
+                p.items
+                    .iter()
+                    .any(|it| matches!(it, Item::Text(r) if r.text == "申请人情况"))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if with_header.len() == 2 {
+            let cont = &pages.pages[with_header[1]];
+            let texts: Vec<&str> = cont
+                .items
+                .iter()
+                .filter_map(|it| {
+                    if let Item::Text(r) = it {
+                        Some(r.text.as_str())
+                    } else {
+                        None
+                    }
+                })
+                .collect();
+            assert!(
+                texts.contains(&"商业企业") || texts.iter().any(|t| t.contains("商业")),
+                "header row repeated"
+            );
+            // The merged label cut by the break is printed again.
+            assert!(
+                texts.concat().contains("三、本年度办理结果"),
+                "「三、本年度办理结果」 repeated: {texts:?}"
+            );
+            return;
+        }
+    }
+    panic!("no filler length made table 三 break across pages");
+}
+
+fn render_pdf(input: &std::path::Path, dir: &std::path::Path) -> std::path::PathBuf {
+    let out = dir.join(format!("{}.pdf", input.file_stem().unwrap().to_string_lossy()));
+    let o = nianbao(&[
+        "render",
+        input.to_str().unwrap(),
+        "--pdf",
+        "--as-published",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    out
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+#[test]
+fn pdftotext_gives_back_every_paragraph_and_number_in_order() {
+    let dir = temp_dir("pdftext");
+    for ex in examples() {
+        let pdf = render_pdf(&ex, &dir);
+        let o = tool("pdftotext", &[pdf.to_str().unwrap(), "-"]);
+        assert!(o.status.success());
+        let text = String::from_utf8(o.stdout).unwrap();
+        // Page numbers 「— N —」 interrupt paragraphs that run across pages: drop them.
+        let text: String = text
+            .lines()
+            .filter(|l| {
+                let t = l.trim_matches(|c: char| c.is_whitespace() || c == '\u{c}');
+                !(t.starts_with('—') && t.ends_with('—') && squeeze(t).trim_matches('—').parse::<u32>().is_ok())
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+        let flat = squeeze(&text);
+        let doc = example_doc(&ex);
+        for line in &doc.title {
+            assert!(flat.contains(&squeeze(line)), "{ex:?}: title line {line}");
+        }
+        let mut cells = Vec::new();
+        for b in &doc.blocks {
+            match b {
+                Block::Paragraph { runs } => {
+                    let p: String = runs.iter().map(|r| r.text.as_str()).collect();
+                    assert!(flat.contains(&squeeze(&p)), "{ex:?}: paragraph missing or broken: {p}");
+                }
+                Block::Heading { text, .. } => assert!(flat.contains(&squeeze(text)), "{ex:?}: heading {text}"),
+                Block::Table(t) => {
+                    for row in &t.rows {
+                        for c in &row.cells {
+                            if c.role == nianbao::model::CellRole::Value && !c.text.is_empty() {
+                                cells.push(c.text.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // Every table number comes back whole, in table order.
+        let words: Vec<&str> = text.split_whitespace().collect();
+        let mut at = 0;
+        for v in &cells {
+            let found = words[at..].iter().position(|w| w == v);
+            assert!(found.is_some(), "{ex:?}: number {v} missing after word {at}");
+            at += found.unwrap() + 1;
+        }
+    }
+}
+
+#[test]
+fn pdf_files_pass_qpdf_and_embed_only_subsets() {
+    let dir = temp_dir("pdfcheck");
+    for ex in examples() {
+        let pdf = render_pdf(&ex, &dir);
+        let p = pdf.to_str().unwrap();
+        let q = tool("qpdf", &["--check", p]);
+        assert!(
+            q.status.success(),
+            "qpdf --check {ex:?}: {}",
+            String::from_utf8_lossy(&q.stdout)
+        );
+        let f = String::from_utf8(tool("pdffonts", &[p]).stdout).unwrap();
+        let rows: Vec<&str> = f.lines().skip(2).collect();
+        assert!(rows.len() >= 4, "{f}");
+        for r in rows {
+            let cols: Vec<&str> = r.split_whitespace().collect();
+            assert!(cols[0].len() > 7 && cols[0].as_bytes()[6] == b'+', "subset tag: {r}");
+            let n = cols.len();
+            assert_eq!(
+                &cols[n - 5..n - 2],
+                &["yes", "yes", "yes"],
+                "embedded, subset, unicode: {r}"
+            );
+        }
+        let info = String::from_utf8(tool("pdfinfo", &[p]).stdout).unwrap();
+        assert!(info.contains("Page size:       595.276 x 841.89 pts (A4)"), "{info}");
+        assert!(
+            info.contains("政府信息公开工作年度报告"),
+            "metadata title/subject: {info}"
+        );
+    }
+}
+
+#[test]
+fn pdfs_are_identical_for_identical_input_also_in_one_process() {
+    let json = std::fs::read(root().join("examples/zibo-2020.json")).unwrap();
+    let opts = nianbao::render::RenderOptions {
+        pdf: true,
+        ..Default::default()
+    };
+    let opts = nianbao::render::RenderOptions {
+        check: Options { as_published: true },
+        ..opts
+    };
+    let a = nianbao::render::render(&json, fonts(), &opts, &mut Vec::new())
+        .unwrap()
+        .pdf
+        .unwrap();
+    let b = nianbao::render::render(&json, fonts(), &opts, &mut Vec::new())
+        .unwrap()
+        .pdf
+        .unwrap();
+    assert!(a == b, "second render in one process differs");
+    let dir = temp_dir("determinism");
+    let p1 = render_pdf(&root().join("examples/zibo-2020.json"), &dir);
+    let c = std::fs::read(&p1).unwrap();
+    assert!(a == c, "a separate process makes different bytes");
+    assert!(
+        !String::from_utf8_lossy(&a).contains("2026"),
+        "no wall-clock date in the file"
+    );
+}
+
+#[test]
+fn bold_lead_ins_are_synthesised_and_fallback_is_reported() {
+    let doc = example_doc(&root().join("examples/zibo-2020.json"));
+    let pages = layout::layout(&doc, fonts());
+    assert!(body_runs(&pages).any(|(_, r)| r.bold && r.text == "扩大公开范围。"));
+    let mut doc = long_paragraph_doc(10);
+    doc.blocks = vec![Block::Paragraph {
+        runs: vec![nianbao::input::Run {
+            text: "张堃同志".into(),
+            bold: false,
+        }],
+    }];
+    let pages = layout::layout(&doc, fonts());
+    assert!(
+        pages.fonts.fallbacks.contains_key(&'堃'),
+        "堃 falls back from FandolFang"
+    );
+    assert!(pages.fonts.missing.is_empty());
+}
+
+#[test]
+fn invalid_input_writes_no_file() {
+    let dir = temp_dir("noout");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"year": 2024, "agency": "x"}"#).unwrap();
+    let o = nianbao(&["render", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 1, "only the input remains: {left:?}");
+}
+
+#[test]
+fn render_to_stdout_and_from_stdin() {
+    let json = std::fs::read(root().join("examples/huaian-2024.json")).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args(["render", "-", "--pdf", "-o", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(&json).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.starts_with(b"%PDF-") && out.stdout.ends_with(b"%%EOF\n") || out.stdout.ends_with(b"%%EOF"));
+    let o = nianbao(&["render", "-", "-o", "-"]);
+    assert_eq!(o.status.code(), Some(2), "-o - needs exactly one format");
+}
