@@ -1,1 +1,0 @@
-//! DOCX export (in progress).
