@@ -139,17 +139,14 @@ pub fn place(t: &Table, c: &mut Composer) {
     let n = t.rows.len();
     let hdr = t.header_rows.min(n);
     let header_h: Length = m.heights[..hdr].iter().copied().sum();
-    let mut y = c.y();
-    if y + min_start_height(t, c) > TEXT_HEIGHT && c.line > 0 {
+    let mut top = c.y();
+    if top + min_start_height(t, c) > TEXT_HEIGHT && c.line > 0 {
         c.new_page();
-        y = Length::ZERO;
+        top = Length::ZERO;
     }
-    let mut seg: Vec<(usize, Length)> = Vec::new();
-    for r in 0..hdr {
-        seg.push((r, y));
-        y = y + m.heights[r];
-    }
-    let mut body_in_seg = 0;
+    // Split the body rows into pages.
+    let mut segments: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut y = top + header_h;
     for r in hdr..n {
         let mut need = m.heights[r];
         let mut k = r;
@@ -157,25 +154,53 @@ pub fn place(t: &Table, c: &mut Composer) {
             k += 1;
             need = need + m.heights[k];
         }
-        if y + need > TEXT_HEIGHT && body_in_seg > 0 {
-            draw(t, &m, c, &seg);
-            c.new_page();
-            seg.clear();
-            y = Length::ZERO;
-            for h in 0..hdr {
-                seg.push((h, y));
-                y = y + m.heights[h];
+        let seg = segments.last_mut().expect("non-empty");
+        if y + need > TEXT_HEIGHT && !seg.is_empty() {
+            // Carry rows over while a merged label continued on the next page would not
+            // have room for its text there.
+            let mut moved: Vec<usize> = Vec::new();
+            while seg.len() > 1 && too_short_to_continue(t, &m, moved.first().copied().unwrap_or(r), hdr) {
+                moved.insert(0, seg.pop().expect("len > 1"));
             }
-            body_in_seg = 0;
+            y = header_h + moved.iter().map(|&x| m.heights[x]).sum::<Length>();
+            segments.push(moved);
         }
-        seg.push((r, y));
+        segments.last_mut().expect("non-empty").push(r);
         y = y + m.heights[r];
-        body_in_seg += 1;
     }
-    draw(t, &m, c, &seg);
-    let _ = header_h;
+    for (i, body) in segments.iter().enumerate() {
+        if i > 0 {
+            c.new_page();
+            top = Length::ZERO;
+        }
+        let mut seg = Vec::with_capacity(hdr + body.len());
+        let mut yy = top;
+        for r in (0..hdr).chain(body.iter().copied()) {
+            seg.push((r, yy));
+            yy = yy + m.heights[r];
+        }
+        draw(t, &m, c, &seg);
+        y = yy;
+    }
     // Prose continues on the next whole grid line.
     c.line = (y.0 + LINE_PITCH.0 - 1) / LINE_PITCH.0;
+}
+
+/// Whether starting a page at row `r` would continue a merged body label (anchored above
+/// `r`) in fewer rows than its text needs.
+fn too_short_to_continue(t: &Table, m: &Measured, r: usize, hdr: usize) -> bool {
+    (0..t.widths.len()).any(|col| {
+        let idx = m.cover[r][col];
+        if idx == usize::MAX {
+            return false;
+        }
+        let cb = &m.cells[idx];
+        if cb.row >= r || cb.row < hdr {
+            return false;
+        }
+        let tail: Length = m.heights[r..cb.row + cb.row_span].iter().copied().sum();
+        tail < cb.text_height() + CELL_PAD_Y * 2
+    })
 }
 
 /// Draws the rows of one page: every cell anchored in them, and the continuation of cells
