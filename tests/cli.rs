@@ -1,0 +1,346 @@
+//! The command line through the real binary: `validate` (files, standard input, several files,
+//! exit codes, both diagnostic modes), `init`, `schema` (checked with the Python `jsonschema`
+//! package from `.ci/venv`, which `bash .ci/setup` creates) and the bundled examples.
+
+mod support;
+
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use support::{assert_contains, fixture, json_lines, root, run, str_field, temp_file, validate, Input};
+
+fn path_str(p: &Path) -> &str {
+    p.to_str().expect("UTF-8 path")
+}
+
+/// Runs `nianbao ARGS` and parses its standard output as JSON (exit 0 required).
+fn stdout_json(args: &[&str]) -> Value {
+    let r = run(args, None);
+    assert_eq!(r.code, 0, "nianbao {args:?}: {}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("nianbao {args:?} prints JSON: {e}"))
+}
+
+#[test]
+fn every_example_validates() {
+    let examples: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
+        .expect("examples folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    assert_eq!(examples.len(), 4, "{examples:?}");
+    for p in &examples {
+        let r = run(&["validate", path_str(p)], None);
+        assert_eq!(r.code, 0, "{}:\n{}", p.display(), r.stderr);
+        assert!(!r.stderr.contains("error["), "{}", r.stderr);
+    }
+}
+
+#[test]
+fn validate_reads_standard_input() {
+    let text = support::fixture_text("valid-2021.json");
+    let r = run(&["validate", "-"], Some(text.as_bytes()));
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    let bad = support::fixture_text("I-4.json");
+    let r = run(&["validate", "-"], Some(bad.as_bytes()));
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.starts_with("<stdin>: error[I-4]: 表四 行政复议 总计: "),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn a_missing_file_is_an_operational_failure() {
+    let missing = root().join("tests/fixtures/input/no-such-report.json");
+    let r = run(&["validate", path_str(&missing)], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_contains(&r.stderr, "no-such-report.json: error: failed to read");
+    let r = run(&["validate", "--diagnostics", "json", path_str(&missing)], None);
+    assert_eq!(r.code, 2);
+    let d = &json_lines(&r.stderr)[0];
+    assert_eq!(
+        (d["severity"].as_str(), d["rule"].as_str()),
+        (Some("error"), Some("io"))
+    );
+    assert_eq!(d["file"].as_str(), Some(path_str(&missing)));
+}
+
+#[test]
+fn a_folder_is_an_unreadable_file() {
+    let r = run(&["validate", path_str(&root().join("tests/fixtures/input"))], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}
+
+#[test]
+fn several_files_exit_with_the_worst_code_and_each_is_named() {
+    let valid = fixture("valid-2021.json");
+    let warned = fixture("null-cell.json");
+    let rejected = fixture("I-4.json");
+    let missing = fixture("no-such-report.json");
+    let code = |files: &[&Path]| {
+        let mut args = vec!["validate"];
+        args.extend(files.iter().map(|p| path_str(p)));
+        run(&args, None)
+    };
+    assert_eq!(code(&[&valid, &warned]).code, 0);
+    let r = code(&[&warned, &rejected, &valid]);
+    assert_eq!(r.code, 1);
+    assert_contains(&r.stderr, &format!("{}: warning[null-cell]: ", warned.display()));
+    assert_contains(&r.stderr, &format!("{}: error[I-4]: ", rejected.display()));
+    // A missing file does not stop the others from being checked.
+    let r = code(&[&missing, &rejected, &valid]);
+    assert_eq!(r.code, 2);
+    assert_contains(&r.stderr, &format!("{}: error[I-4]: ", rejected.display()));
+    assert_eq!(code(&[&rejected, &missing]).code, 2);
+}
+
+#[test]
+fn json_diagnostics_are_one_object_per_line_with_every_field() {
+    let o = validate(Input::Fixture("every-problem.json"), &[]);
+    assert_eq!(o.json.len(), 6, "{}", o.human);
+    assert_eq!(o.human.lines().filter(|l| l.contains(": error[")).count(), 6);
+    for d in &o.json {
+        for field in ["severity", "rule", "message", "hint", "file", "location"] {
+            assert!(!str_field(d, field).is_empty(), "empty `{field}` in {d}");
+        }
+        assert!(str_field(d, "file").ends_with("every-problem.json"), "{d}");
+        assert!(d["locus"]["kind"].is_string(), "{d}");
+    }
+    let path = o.has("error", "range", "$.proactive.licensing.decisions (18:32)");
+    let expected =
+        serde_json::json!({"kind": "path", "path": "$.proactive.licensing.decisions", "line": 18, "column": 32});
+    assert_eq!(path["locus"], expected);
+    let cell = o.has("error", "I-4", "表四 行政复议 总计");
+    assert_eq!(cell["locus"]["kind"], "cell");
+    assert_eq!(cell["locus"]["key"], "review_litigation.review.total");
+    assert_eq!(cell["locus"]["table"], "表四");
+}
+
+#[test]
+fn the_diagnostics_flag_may_stand_before_or_after_the_subcommand() {
+    let file = fixture("every-problem.json");
+    let before = run(&["--diagnostics", "json", "validate", path_str(&file)], None);
+    let after = run(&["validate", path_str(&file), "--diagnostics", "json"], None);
+    assert_eq!(before.code, 1);
+    assert_eq!(before.stderr, after.stderr);
+    assert_eq!(json_lines(&before.stderr).len(), 6);
+    let human = run(&["validate", path_str(&file), "--diagnostics", "human"], None);
+    assert_eq!(human.stderr, run(&["validate", path_str(&file)], None).stderr);
+    assert_eq!(
+        run(&["--diagnostics", "xml", "validate", path_str(&file)], None).code,
+        2
+    );
+}
+
+#[test]
+fn help_documents_the_exit_codes() {
+    for args in [&["--help"][..], &["validate", "--help"]] {
+        let r = run(args, None);
+        assert_eq!(r.code, 0);
+        for line in ["0  success", "1  input rejected", "2  operational failure"] {
+            assert_contains(&r.stdout, line);
+        }
+    }
+}
+
+/// The `init` commands tested: both formats, with and without --year and --agency.
+const INIT: [&[&str]; 4] = [
+    &["init", "--format", "2019"],
+    &["init", "--format", "2021"],
+    &[
+        "init",
+        "--format",
+        "2019",
+        "--year",
+        "2019",
+        "--agency",
+        "某市人民防空办公室",
+    ],
+    &[
+        "init",
+        "--format",
+        "2021",
+        "--year",
+        "2023",
+        "--agency",
+        "某县人民政府办公室",
+    ],
+];
+
+/// The skeletons `init` prints, with the arguments that produced them.
+fn skeletons() -> Vec<(&'static [&'static str], Value)> {
+    INIT.iter().map(|a| (*a, stdout_json(a))).collect()
+}
+
+#[test]
+fn init_skeletons_validate_without_any_diagnostic() {
+    for (args, skeleton) in skeletons() {
+        let text = serde_json::to_string_pretty(&skeleton).unwrap();
+        let o = validate(Input::Stdin(text.as_bytes()), &[]);
+        assert!(o.code == 0 && o.human.is_empty(), "{args:?}:\n{}", o.human);
+    }
+}
+
+#[test]
+fn init_skeletons_hold_every_template_key() {
+    for (args, skeleton) in skeletons() {
+        let format = args[2];
+        assert_eq!(skeleton["format"], format);
+        let keys = support::template_keys(format);
+        assert!(keys.len() > 190, "{format}: {} keys", keys.len());
+        let missing: Vec<&String> = keys.iter().filter(|k| !support::has_path(&skeleton, k)).collect();
+        assert!(missing.is_empty(), "{args:?} lacks {missing:?}");
+    }
+}
+
+#[test]
+fn init_takes_the_year_and_agency() {
+    let s = stdout_json(INIT[3]);
+    assert_eq!(
+        (s["year"].as_i64(), s["agency"].as_str()),
+        (Some(2023), Some("某县人民政府办公室"))
+    );
+    assert_eq!(s["title"][1], "2023年政府信息公开工作年度报告");
+    let r = run(&["init", "--format", "2021", "--year", "2007"], None);
+    assert_ne!(r.code, 0);
+    assert!(r.stdout.is_empty());
+    assert_ne!(run(&["init", "--format", "2020"], None).code, 0);
+}
+
+/// The Python of `.ci/venv`; fails (never skips) when `bash .ci/setup` has not been run.
+fn venv_python() -> PathBuf {
+    let python = root().join(".ci/venv/bin/python");
+    assert!(
+        python.exists(),
+        "{} is missing: run bash .ci/setup (it installs jsonschema for the schema tests)",
+        python.display()
+    );
+    python
+}
+
+/// Runs `tests/tools/check_schema.py SCHEMA FILES...`; returns (exit code, stdout).
+fn check_schema(files: &[PathBuf]) -> (i32, String) {
+    let schema = temp_file("schema.json", &run(&["schema"], None).stdout);
+    let out = std::process::Command::new(venv_python())
+        .arg(root().join("tests/tools/check_schema.py"))
+        .arg(&schema)
+        .args(files)
+        .output()
+        .expect("run check_schema.py");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.is_empty(), "check_schema.py: {stderr}");
+    (
+        out.status.code().expect("exit code"),
+        String::from_utf8(out.stdout).expect("UTF-8"),
+    )
+}
+
+#[test]
+fn schema_is_draft_2020_12_json() {
+    let s = stdout_json(&["schema"]);
+    assert_eq!(s["$schema"], "https://json-schema.org/draft/2020-12/schema");
+    assert_eq!(s["type"], "object");
+    assert_eq!(s["additionalProperties"], false);
+}
+
+#[test]
+fn schema_accepts_the_examples_the_skeletons_and_the_clean_fixtures() {
+    let mut files: Vec<PathBuf> = ["huaian-2024", "pingtan-2019", "pingtan-2021", "zibo-2020"]
+        .iter()
+        .map(|n| root().join(format!("examples/{n}.json")))
+        .collect();
+    for (i, (_, skeleton)) in skeletons().iter().enumerate() {
+        files.push(temp_file(&format!("skeleton-{i}.json"), &skeleton.to_string()));
+    }
+    files.extend(["valid-2019.json", "valid-2021.json", "null-cell.json"].map(fixture));
+    let (code, out) = check_schema(&files);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.ends_with(": valid")).count(),
+        files.len(),
+        "{out}"
+    );
+}
+
+#[test]
+fn schema_rejects_unknown_fields_wrong_types_and_the_other_formats_keys() {
+    let cases = [
+        (
+            "unknown-field.json",
+            "$.requests.carried_over: Additional properties are not allowed ('comercial'",
+        ),
+        ("type.json", "$.proactive.licensing.decisions: '4472' is not of type"),
+        (
+            "wrong-format-field.json",
+            "$.proactive: Additional properties are not allowed ('other_services'",
+        ),
+        (
+            "range.json",
+            "$.proactive.penalty.decisions: -398 is less than the minimum of 0",
+        ),
+    ];
+    for (name, error) in cases {
+        let (code, out) = check_schema(&[fixture(name)]);
+        assert_eq!(code, 1, "{name}: {out}");
+        assert_contains(&out, error);
+    }
+}
+
+#[test]
+#[ignore = "bug: src/schema.rs accepts counts like 398.0 (type integer) and amounts like 1e5 (type number), \
+            which `nianbao validate` rejects"]
+fn schema_rejects_what_validate_rejects_for_numbers() {
+    for (from, to) in [("\"decisions\": 398", "\"decisions\": 398.0"), ("\"96171.60\"", "1e5")] {
+        let text = support::variant("valid-2021.json", &[(from, to)]);
+        assert_eq!(check_schema(&[temp_file("number.json", &text)]).0, 1, "{to}");
+    }
+}
+
+fn has_cjk(s: &str) -> bool {
+    s.chars().any(|c| ('\u{4e00}'..='\u{9fff}').contains(&c))
+}
+
+/// Every property declared under `properties` (except the conditions of `if`), as
+/// (JSON pointer, its schema).
+fn declared_properties<'v>(schema: &'v Value, at: String, out: &mut Vec<(String, &'v Value)>) {
+    match schema {
+        Value::Object(m) => {
+            for (k, v) in m {
+                if k == "properties" {
+                    for (name, p) in v.as_object().expect("properties is an object") {
+                        out.push((format!("{at}/properties/{name}"), p));
+                    }
+                }
+                if k != "if" {
+                    declared_properties(v, format!("{at}/{k}"), out);
+                }
+            }
+        }
+        Value::Array(a) => a
+            .iter()
+            .enumerate()
+            .for_each(|(i, v)| declared_properties(v, format!("{at}/{i}"), out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn every_schema_property_has_a_chinese_description() {
+    let schema = stdout_json(&["schema"]);
+    let mut props = Vec::new();
+    declared_properties(&schema, String::new(), &mut props);
+    let leaves = props.iter().filter(|(_, p)| p.get("properties").is_none()).count();
+    // Both formats' cells (二, 三, 四) plus the top-level fields.
+    assert!(leaves > 400, "only {leaves} leaf properties found");
+    let bad: Vec<&String> = props
+        .iter()
+        .filter(|(_, p)| !p["description"].as_str().is_some_and(has_cjk))
+        .map(|(at, _)| at)
+        .collect();
+    assert!(bad.is_empty(), "without a Chinese description: {bad:?}");
+    let cell = &schema["else"]["properties"]["requests"]["properties"]["results"]["properties"]["total"]["properties"];
+    assert_contains(
+        cell["natural"]["description"].as_str().unwrap(),
+        "表三 （七）总计 × 自然人",
+    );
+}
