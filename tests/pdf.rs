@@ -404,3 +404,29 @@ fn render_to_stdout_and_from_stdin() {
     let o = nianbao(&["render", "-", "-o", "-"]);
     assert_eq!(o.status.code(), Some(2), "-o - needs exactly one format");
 }
+
+#[test]
+fn the_sign_off_follows_the_date_rule() {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join("examples/zibo-2020.json")).unwrap()).unwrap();
+    v["date"] = "2021-01-20".into();
+    let doc = document(v.to_string().as_bytes());
+    let s = doc.signoff.as_ref().expect("a date gives a sign-off");
+    assert_eq!(s.date, "2021年1月20日");
+    let pages = layout::layout(&doc, fonts());
+    let last = pages.pages.len() - 1;
+    let runs: Vec<&layout::GlyphRun> = body_runs(&pages).filter(|(p, _)| *p == last).map(|(_, r)| r).collect();
+    let line = |text: &str| -> (Length, Length, Length) {
+        let mine: Vec<&&layout::GlyphRun> = runs.iter().filter(|r| text.contains(r.text.trim())).collect();
+        let first = mine.first().unwrap_or_else(|| panic!("{text} not on the last page"));
+        let last = mine.last().unwrap();
+        (first.x, last.x + last.width(), first.baseline)
+    };
+    let (a_left, a_right, a_base) = line("淄博市人民防空办公室");
+    let (d_left, d_right, d_base) = line("2021年1月20日");
+    assert_eq!(d_base - a_base, LINE_PITCH, "the date is on the line below the agency");
+    let right_edge = MARGIN_LEFT + TEXT_WIDTH;
+    // Agency: 右空二字; date: starts two characters right of the agency (GB/T 9704 7.3.5.2).
+    assert!((right_edge - a_right - CHAR_PITCH * 2).0.abs() < CHAR_PITCH.0 / 4, "agency right edge");
+    assert!((d_left - a_left - CHAR_PITCH * 2).0.abs() < CHAR_PITCH.0 / 4 || (right_edge - d_right - CHAR_PITCH * 4).0.abs() < CHAR_PITCH.0 / 4);
+}
