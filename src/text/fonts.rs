@@ -301,8 +301,25 @@ fn resolve(
         scan(&dirs)
     });
     let wanted = name.to_lowercase();
-    cat.iter()
-        .find(|(_, _, names)| names.iter().any(|n| n.to_lowercase() == wanted))
+    // A family name matches every weight: prefer the regular face (its names say so, or
+    // name no weight at all), then the first in path order.
+    let weight_words = [
+        "bold", "black", "heavy", "medium", "semibold", "light", "thin", "粗", "细",
+    ];
+    let regular = |names: &[String]| {
+        !names.iter().skip(1).any(|n| {
+            let n = n.to_lowercase();
+            weight_words.iter().any(|w| n.contains(w))
+        })
+    };
+    let matches: Vec<&(PathBuf, u32, Vec<String>)> = cat
+        .iter()
+        .filter(|(_, _, names)| names.iter().any(|n| n.to_lowercase() == wanted))
+        .collect();
+    matches
+        .iter()
+        .find(|(_, _, names)| regular(names))
+        .or(matches.first())
         .map(|(p, i, _)| (p.clone(), *i))
         .ok_or_else(|| {
             let mut known: BTreeSet<&str> = BTreeSet::new();
@@ -393,6 +410,17 @@ mod tests {
         assert_eq!(g.face, body);
         let g = book.lookup(Role::Body, '堃', &mut l).unwrap();
         assert_ne!(g.face, body, "堃 is not in GB2312, FandolFang lacks it");
+    }
+
+    #[test]
+    fn a_family_name_picks_the_regular_face() {
+        let dir = bundled_dir().unwrap();
+        let cfg = FontConfig {
+            overrides: vec!["body=Noto Serif CJK SC".parse().unwrap()],
+            ..Default::default()
+        };
+        let book = FontBook::load(&cfg).unwrap();
+        assert_eq!(book.primary(Role::Body).path, dir.join("NotoSerifCJKsc-Regular.ttf"));
     }
 
     #[test]
