@@ -152,14 +152,12 @@ fn signoff(s: &SignOff) -> Vec<Paragraph> {
         .map(|_| Paragraph::new().style(styles::BODY).keep_next(true))
         .collect();
     for (text, right) in [(&s.agency, a_right), (&s.date, d_right)] {
-        out.push(
-            text_paragraph(styles::SIGN_OFF, text, false).indent(
-                Some(0),
-                Some(SpecialIndentType::FirstLine(0)),
-                Some(twips(right)),
-                None,
-            ),
-        );
+        out.push(text_paragraph(styles::SIGN_OFF, text, false).indent(
+            Some(0),
+            Some(SpecialIndentType::FirstLine(0)),
+            Some(twips(right)),
+            None,
+        ));
     }
     out
 }
@@ -170,7 +168,8 @@ fn folio_footer(odd: bool) -> Footer {
     let one_char = st::FOLIO.size.to_twips() as i32;
     let mut p = Paragraph::new().style(styles::PAGE_NUMBER);
     p = if odd {
-        p.align(AlignmentType::Right).indent(Some(0), None, Some(one_char), None)
+        p.align(AlignmentType::Right)
+            .indent(Some(0), None, Some(one_char), None)
     } else {
         p.align(AlignmentType::Left).indent(Some(one_char), None, Some(0), None)
     };
@@ -252,16 +251,9 @@ fn header_heights(t: &ModelTable, grid: &[Vec<Slot>]) -> Vec<Option<i64>> {
     if !merged {
         return out;
     }
-    // One line of 五号 at single spacing, with room for fonts with tall line gaps.
-    let line = Length::pt(15);
-    let width = |c: &ModelCell| -> Length {
-        t.widths
-            .iter()
-            .skip(c.col)
-            .take(c.col_span.max(1))
-            .copied()
-            .sum()
-    };
+    // Table text sits on exact lines of this height (see the TableText style).
+    let line = st::TABLE_LINE;
+    let width = |c: &ModelCell| -> Length { t.widths.iter().skip(c.col).take(c.col_span.max(1)).copied().sum() };
     let need = |c: &ModelCell| line * lines_needed(&c.text, width(c)) + CELL_PAD_Y * 2;
     let mut h: Vec<Length> = vec![Length::ZERO; hdr];
     for (r, row) in t.rows[..hdr].iter().enumerate() {
@@ -344,10 +336,7 @@ fn table(t: &ModelTable) -> Result<Table, DocxError> {
         let mut c = 0;
         while c < slots.len() {
             let (cell, span) = match slots[c] {
-                Slot::Gap => (
-                    TableCell::new().add_paragraph(cell_paragraph("", Align::Center)),
-                    1,
-                ),
+                Slot::Gap => (TableCell::new().add_paragraph(cell_paragraph("", Align::Center)), 1),
                 Slot::Cell { row, index } => {
                     let m = &t.rows[row].cells[index];
                     let span = m.col_span.max(1);
@@ -434,7 +423,10 @@ mod tests {
 
     #[test]
     fn gaps_are_filled_and_merges_located() {
-        let t = model(vec![vec![cell(0, 2, 1, "a"), cell(2, 1, 1, "c")], vec![cell(1, 1, 2, "d")]], 2);
+        let t = model(
+            vec![vec![cell(0, 2, 1, "a"), cell(2, 1, 1, "c")], vec![cell(1, 1, 2, "d")]],
+            2,
+        );
         let g = occupancy(&t).unwrap();
         assert_eq!(g[0][1], Slot::Gap);
         assert_eq!(g[1][0], Slot::Cell { row: 0, index: 0 });

@@ -152,7 +152,12 @@ impl EmbeddedFont {
 pub fn font_key(font: &EmbeddedFont) -> String {
     let fnv = |seed: u64| {
         let mut h = seed;
-        for b in font.family.bytes().chain([font.bold as u8]).chain(font.data.iter().copied()) {
+        for b in font
+            .family
+            .bytes()
+            .chain([font.bold as u8])
+            .chain(font.data.iter().copied())
+        {
             h ^= u64::from(b);
             h = h.wrapping_mul(0x0000_0100_0000_01B3);
         }
@@ -160,7 +165,14 @@ pub fn font_key(font: &EmbeddedFont) -> String {
     };
     let (a, b) = (fnv(0xcbf2_9ce4_8422_2325), fnv(0x6c62_272e_07bb_0142));
     let hex = format!("{a:016X}{b:016X}");
-    format!("{{{}-{}-{}-{}-{}}}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{{{}-{}-{}-{}-{}}}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 /// Obfuscates a font for `word/fonts/*.odttf`: the first 32 bytes XORed with the key's 16

@@ -110,6 +110,9 @@ struct Geometry {
     char_space: i64,
     /// Two grid characters.
     first_line_twips: i64,
+    /// How much the prose styles condense each character (twips, rounded up) so that a
+    /// 16 pt character advances no more than the grid's pitch: 16 pt − 15.79 pt → 5.
+    condense_twips: i64,
     /// The page number's line: exactly its type size.
     folio_line_twips: i64,
 }
@@ -132,6 +135,10 @@ fn geometry() -> Geometry {
             (num + num.signum() * 12_700 / 2) / 12_700
         },
         first_line_twips: (style::CHAR_PITCH * style::BODY.indent_chars).to_twips(),
+        condense_twips: {
+            let over = (style::BODY.size - style::CHAR_PITCH).0;
+            (over + 634).div_euclid(635).max(0)
+        },
         folio_line_twips: folio_line.to_twips(),
     }
 }
@@ -178,7 +185,10 @@ impl FontPlan {
 
     /// The font name for a role.
     fn name(&self, role: Role) -> &str {
-        self.names.get(&role).map(String::as_str).unwrap_or(role.official_name())
+        self.names
+            .get(&role)
+            .map(String::as_str)
+            .unwrap_or(role.official_name())
     }
 
     /// Whether the role's font is an embedded bold face.
@@ -217,7 +227,8 @@ fn normalise(part: &[u8], header_rows: &[usize]) -> Result<Vec<u8>, DocxError> {
     });
     xml::for_each_named(&mut root, "w:instrText", &mut |e| {
         if !e.attrs.iter().any(|(k, _)| k.as_ref() == b"xml:space") {
-            e.attrs.push((b"xml:space".as_slice().into(), b"preserve".as_slice().into()));
+            e.attrs
+                .push((b"xml:space".as_slice().into(), b"preserve".as_slice().into()));
         }
     });
     xml::reorder(&mut root);
@@ -242,7 +253,10 @@ pub fn write(doc: &Document, opts: &DocxOptions) -> Result<Vec<u8>, DocxError> {
         footers.push(normalise(f, &[])?);
     }
     if footers.len() != 2 {
-        return Err(DocxError::Xml(format!("expected 2 footers from docx-rs, got {}", footers.len())));
+        return Err(DocxError::Xml(format!(
+            "expected 2 footers from docx-rs, got {}",
+            footers.len()
+        )));
     }
 
     let embeds: Vec<parts::EmbedRef<'_>> = plan
@@ -276,7 +290,10 @@ pub fn write(doc: &Document, opts: &DocxOptions) -> Result<Vec<u8>, DocxError> {
     if !embeds.is_empty() {
         entries.push(("word/_rels/fontTable.xml.rels".into(), parts::font_table_rels(&embeds)));
         for (i, (f, e)) in plan.embeds.iter().zip(&embeds).enumerate() {
-            entries.push((format!("word/fonts/font{}.odttf", i + 1), fonts::obfuscate(&f.data, &e.key)));
+            entries.push((
+                format!("word/fonts/font{}.odttf", i + 1),
+                fonts::obfuscate(&f.data, &e.key),
+            ));
         }
     }
     package::zip(&entries).map_err(DocxError::Package)
@@ -298,6 +315,9 @@ mod tests {
         assert!(g.line_pitch_twips * style::LINES_PER_PAGE <= style::TEXT_HEIGHT.to_twips());
         assert_eq!(g.char_space, -848);
         assert_eq!(g.first_line_twips, 632);
+        assert_eq!(g.condense_twips, 5);
+        // 28 condensed characters fit the line.
+        assert!(28 * (320 - g.condense_twips) <= style::TEXT_WIDTH.to_twips());
         // 35 mm − 7 mm − 14 pt.
         assert_eq!(g.footer, 1587 - 280);
         assert_eq!(RULE_EIGHTHS, 4);

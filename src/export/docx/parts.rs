@@ -60,9 +60,13 @@ pub fn content_types(embedded_fonts: usize) -> Vec<u8> {
 pub fn package_rels() -> Vec<u8> {
     let mut s = String::from(DECL);
     s.push_str(r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#);
-    s.push_str(&format!(r#"<Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/>"#));
+    s.push_str(&format!(
+        r#"<Relationship Id="rId1" Type="{REL}/officeDocument" Target="word/document.xml"/>"#
+    ));
     s.push_str(r#"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>"#);
-    s.push_str(&format!(r#"<Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/>"#));
+    s.push_str(&format!(
+        r#"<Relationship Id="rId3" Type="{REL}/extended-properties" Target="docProps/app.xml"/>"#
+    ));
     s.push_str("</Relationships>");
     s.into_bytes()
 }
@@ -259,7 +263,10 @@ pub fn theme(fonts: &FontPlan) -> Vec<u8> {
     }
     s.push_str("</a:fillStyleLst><a:lnStyleLst>");
     for w in [6350, 12700, 19050] {
-        let _ = write!(s, r#"<a:ln w="{w}" cap="flat" cmpd="sng" algn="ctr">{solid}<a:prstDash val="solid"/></a:ln>"#);
+        let _ = write!(
+            s,
+            r#"<a:ln w="{w}" cap="flat" cmpd="sng" algn="ctr">{solid}<a:prstDash val="solid"/></a:ln>"#
+        );
     }
     s.push_str("</a:lnStyleLst><a:effectStyleLst>");
     for _ in 0..3 {
@@ -269,6 +276,8 @@ pub fn theme(fonts: &FontPlan) -> Vec<u8> {
     for _ in 0..3 {
         s.push_str(solid);
     }
-    s.push_str("</a:bgFillStyleLst></a:fmtScheme></a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>");
+    s.push_str(
+        "</a:bgFillStyleLst></a:fmtScheme></a:themeElements><a:objectDefaults/><a:extraClrSchemeLst/></a:theme>",
+    );
     s.into_bytes()
 }

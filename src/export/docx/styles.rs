@@ -9,6 +9,11 @@ use super::xml::{escape, DECL};
 use super::FontPlan;
 use crate::style::{self, Role, TextStyle};
 
+/// Paragraph settings that keep CJK text on the 公文 grid: no extra space between CJK and
+/// Latin text or digits, no right-indent adjustment to the grid, no widow control (the PDF
+/// has none), justified.
+const CJK_PPR: &str = r#"<w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:adjustRightInd w:val="0"/><w:jc w:val="both"/>"#;
+
 /// Style ids written into document.xml and footers.
 pub const TITLE: &str = "Title";
 pub const BODY: &str = "Body";
@@ -31,17 +36,24 @@ pub fn heading_id(level: u8) -> &'static str {
 /// (`cs` too, so that no slot falls back to a theme font).
 fn rfonts(out: &mut String, latin: &str, east_asia: &str) {
     let (l, e) = (escape(latin), escape(east_asia));
-    let _ = write!(out, r#"<w:rFonts w:ascii="{l}" w:eastAsia="{e}" w:hAnsi="{l}" w:cs="{l}"/>"#);
+    let _ = write!(
+        out,
+        r#"<w:rFonts w:ascii="{l}" w:eastAsia="{e}" w:hAnsi="{l}" w:cs="{l}"/>"#
+    );
 }
 
-/// Run properties for a text style: fonts, bold, size.
-fn rpr(out: &mut String, fonts: &FontPlan, st: TextStyle, latin_is_own: bool) {
+/// Run properties for a text style: fonts, bold, character spacing (twips, 0 for none),
+/// size.
+fn rpr(out: &mut String, fonts: &FontPlan, st: TextStyle, latin_is_own: bool, spacing: i64) {
     let ea = fonts.name(st.role);
     let latin = if latin_is_own { ea } else { fonts.name(Role::Latin) };
     out.push_str("<w:rPr>");
     rfonts(out, latin, ea);
     if st.bold || fonts.bold_face(st.role) {
         out.push_str("<w:b/><w:bCs/>");
+    }
+    if spacing != 0 {
+        let _ = write!(out, r#"<w:spacing w:val="{spacing}"/>"#);
     }
     let hp = st.size.to_half_pt();
     let _ = write!(out, r#"<w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/>"#);
@@ -54,11 +66,18 @@ fn paragraph_style(out: &mut String, id: &str, name: &str, based_on: Option<&str
     // navigation pane and localises their names); the others are custom.
     let builtin = id == TITLE || id.starts_with("Heading");
     let custom = if builtin { "" } else { r#" w:customStyle="1""# };
-    let _ = write!(out, r#"<w:style w:type="paragraph"{custom} w:styleId="{id}"><w:name w:val="{name}"/>"#);
+    let _ = write!(
+        out,
+        r#"<w:style w:type="paragraph"{custom} w:styleId="{id}"><w:name w:val="{name}"/>"#
+    );
     if let Some(b) = based_on {
         let _ = write!(out, r#"<w:basedOn w:val="{b}"/>"#);
     }
-    let next = if id == TITLE || id.starts_with("Heading") { Some(BODY) } else { None };
+    let next = if id == TITLE || id.starts_with("Heading") {
+        Some(BODY)
+    } else {
+        None
+    };
     if let Some(n) = next {
         let _ = write!(out, r#"<w:next w:val="{n}"/>"#);
     }
@@ -88,16 +107,19 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
         r#"<w:kern w:val="2"/><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>"#
     );
     s.push_str("</w:rPrDefault><w:pPrDefault><w:pPr>");
-    s.push_str(r#"<w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:adjustRightInd w:val="0"/><w:jc w:val="both"/>"#);
+    s.push_str(CJK_PPR);
     s.push_str("</w:pPr></w:pPrDefault></w:docDefaults>");
 
     // Normal: the defaults, named.
     let normal_rpr = {
         let mut r = String::new();
-        rpr(&mut r, fonts, style::BODY, false);
+        rpr(&mut r, fonts, style::BODY, false, 0);
         r
     };
-    s.push_str(r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>"#);
+    // (LibreOffice does not read these from the defaults, only from a style.)
+    s.push_str(r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr>"#);
+    s.push_str(CJK_PPR);
+    s.push_str("</w:pPr>");
     s.push_str(&normal_rpr);
     s.push_str("</w:style>");
     s.push_str(r#"<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont"><w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>"#);
@@ -105,20 +127,30 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
 
     let line = g.line_pitch_twips;
     let indent = g.first_line_twips;
-    // Body: 仿宋 三号, two-character first-line indent, justified, exactly one grid line.
+    let condense = -g.condense_twips;
+    // Body: 仿宋 三号, two-character first-line indent, justified, one grid line per line.
+    //
+    // The prose styles set the grid themselves instead of snapping to it: exact 28.95 pt
+    // lines, and characters condensed by a quarter point so that 28 of the 16 pt characters
+    // fill the 156 mm line (15.75 pt each, the grid's pitch being 15.79 pt). Word renders
+    // the same 22 × 28 page either way; LibreOffice (through 7.5) does not: on a character
+    // grid narrower than the type size it gives every CJK character two grid cells, which
+    // halves the line and doubles the page count. The section still carries the 22 × 28
+    // grid, so text a user types in Normal snaps to it.
     let body_ppr = format!(
-        r#"<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="{indent}"/><w:jc w:val="both"/>"#
+        r#"<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="{indent}"/><w:jc w:val="both"/>"#
     );
     let mut r = String::new();
-    rpr(&mut r, fonts, style::BODY, false);
+    rpr(&mut r, fonts, style::BODY, false, condense);
     paragraph_style(&mut s, BODY, "Body", Some("Normal"), &body_ppr, &r);
 
-    // Title: 小标宋 二号, centred, no indent; digits in the title's own font (as in the PDF).
+    // Title: 小标宋 二号 at its natural width, centred, no indent, one grid line per line;
+    // digits in the title's own font (as in the PDF).
     let title_ppr = format!(
-        r#"<w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/>"#
+        r#"<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/>"#
     );
     let mut r = String::new();
-    rpr(&mut r, fonts, style::TITLE, true);
+    rpr(&mut r, fonts, style::TITLE, true, 0);
     paragraph_style(&mut s, TITLE, "Title", Some("Normal"), &title_ppr, &r);
 
     // Headings: the body's paragraph layout plus an outline level, kept with the next line.
@@ -126,21 +158,34 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
         let st = style::heading(level);
         let ppr = format!(r#"<w:keepNext/><w:outlineLvl w:val="{}"/>"#, level - 1);
         let mut r = String::new();
-        rpr(&mut r, fonts, st, false);
-        paragraph_style(&mut s, heading_id(level), &format!("heading {level}"), Some(BODY), &ppr, &r);
+        rpr(&mut r, fonts, st, false, condense);
+        paragraph_style(
+            &mut s,
+            heading_id(level),
+            &format!("heading {level}"),
+            Some(BODY),
+            &ppr,
+            &r,
+        );
     }
 
-    // Table text: 宋体 五号, single spacing, centred, off the character grid.
-    let table_ppr = r#"<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/>"#;
+    // Table text: 宋体 五号, centred, off the grid, on lines of exactly the PDF's table line
+    // (14 pt for 10.5 pt type: single spacing, never the body's 28.95 pt). "Single" by the
+    // font's own metrics would differ per font (Noto Serif CJK's is 15.2 pt, SimSun's about
+    // 13.7 pt) and so would the tables' lengths and page breaks.
+    let table_ppr = format!(
+        r#"<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{}" w:lineRule="exact"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="center"/>"#,
+        style::TABLE_LINE.to_twips()
+    );
     let mut r = String::new();
-    rpr(&mut r, fonts, style::TABLE, false);
-    paragraph_style(&mut s, TABLE_TEXT, "Table Text", Some("Normal"), table_ppr, &r);
+    rpr(&mut r, fonts, style::TABLE, false, 0);
+    paragraph_style(&mut s, TABLE_TEXT, "Table Text", Some("Normal"), &table_ppr, &r);
 
     // Sign-off: body text, right-aligned, no first-line indent (the right indent is set per
     // paragraph).
     let signoff_ppr = r#"<w:keepNext/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/>"#;
     let mut r = String::new();
-    rpr(&mut r, fonts, style::BODY, false);
+    rpr(&mut r, fonts, style::BODY, false, condense);
     paragraph_style(&mut s, SIGN_OFF, "Sign-off", Some(BODY), signoff_ppr, &r);
 
     // Page number: 宋体 四号 with half-width 宋体 digits, one exact line of the type size,
@@ -150,7 +195,7 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
         g.folio_line_twips
     );
     let mut r = String::new();
-    rpr(&mut r, fonts, style::FOLIO, true);
+    rpr(&mut r, fonts, style::FOLIO, true, 0);
     paragraph_style(&mut s, PAGE_NUMBER, "Folio", Some("Normal"), &folio_ppr, &r);
 
     s.push_str("</w:styles>");

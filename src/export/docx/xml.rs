@@ -41,7 +41,6 @@ impl<'a> Elem<'a> {
         }
     }
 
-
     pub fn is(&self, name: &str) -> bool {
         *self.name == *name.as_bytes()
     }
@@ -122,7 +121,10 @@ pub fn parse(src: &[u8]) -> Result<Elem<'_>, XmlError> {
         let ev = reader.read_event().map_err(|e| err(&e))?;
         match ev {
             Event::Start(s) | Event::Empty(s) if root.is_some() => {
-                return Err(err(&format!("content after the root element <{}>", lossy(s.name().as_ref()))));
+                return Err(err(&format!(
+                    "content after the root element <{}>",
+                    lossy(s.name().as_ref())
+                )));
             }
             Event::Start(s) => {
                 stack.push(start(s)?);
@@ -529,7 +531,9 @@ mod tests {
 
     #[test]
     fn run_properties_go_into_schema_order() {
-        let got = roundtrip(r#"<w:r><w:rPr><w:sz w:val="32"/><w:szCs w:val="32"/><w:rFonts w:eastAsia="仿宋_GB2312"/><w:b/></w:rPr><w:t>x</w:t></w:r>"#);
+        let got = roundtrip(
+            r#"<w:r><w:rPr><w:sz w:val="32"/><w:szCs w:val="32"/><w:rFonts w:eastAsia="仿宋_GB2312"/><w:b/></w:rPr><w:t>x</w:t></w:r>"#,
+        );
         assert_eq!(
             got,
             r#"<w:r><w:rPr><w:rFonts w:eastAsia="仿宋_GB2312"/><w:b/><w:sz w:val="32"/><w:szCs w:val="32"/></w:rPr><w:t>x</w:t></w:r>"#
@@ -545,7 +549,9 @@ mod tests {
             got,
             r#"<w:tcPr><w:tcW w:w="1"/><w:gridSpan w:val="2"/><w:tcBorders><w:top/><w:bottom/></w:tcBorders><w:vAlign w:val="center"/></w:tcPr>"#
         );
-        let got = roundtrip(r#"<w:sectPr><w:pgSz/><w:docGrid/><w:footerReference w:type="default"/><w:footerReference w:type="even"/></w:sectPr>"#);
+        let got = roundtrip(
+            r#"<w:sectPr><w:pgSz/><w:docGrid/><w:footerReference w:type="default"/><w:footerReference w:type="even"/></w:sectPr>"#,
+        );
         assert_eq!(
             got,
             r#"<w:sectPr><w:footerReference w:type="default"/><w:footerReference w:type="even"/><w:pgSz/><w:docGrid/></w:sectPr>"#
@@ -557,7 +563,10 @@ mod tests {
         let got = roundtrip(
             r#"<?xml version="1.0"?><w:p w14:paraId="0000002A"><w:pPr><w:rPr /></w:pPr><w:r><w:rPr /><w:t xml:space="preserve">a &amp; b &lt;c&gt; “引号”</w:t></w:r></w:p>"#,
         );
-        assert_eq!(got, r#"<w:p><w:r><w:t xml:space="preserve">a &amp; b &lt;c&gt; “引号”</w:t></w:r></w:p>"#);
+        assert_eq!(
+            got,
+            r#"<w:p><w:r><w:t xml:space="preserve">a &amp; b &lt;c&gt; “引号”</w:t></w:r></w:p>"#
+        );
     }
 
     #[test]
