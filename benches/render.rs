@@ -28,7 +28,10 @@ fn main() {
         .collect();
     names.sort();
     let check = Options { as_published: true };
-    println!("{:<22} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9}", "report", "validate", "layout", "pdf", "docx", "pdf KB", "docx KB");
+    println!(
+        "{:<22} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9}",
+        "report", "validate", "layout", "pdf", "docx", "pdf KB", "docx KB"
+    );
     for p in names {
         let json = std::fs::read(&p).unwrap();
         let iters = 20;
@@ -40,15 +43,33 @@ fn main() {
         let layout = time(iters, || {
             let _ = nianbao::layout::layout(&doc, &fonts);
         });
-        let pdf_opts = RenderOptions { pdf: true, check, ..Default::default() };
+        let pdf_opts = RenderOptions {
+            pdf: true,
+            check,
+            ..Default::default()
+        };
         let pdf = time(iters, || {
             let _ = render(&json, &fonts, &pdf_opts, &mut Vec::new());
         });
-        let docx_opts = RenderOptions { docx: true, check, ..Default::default() };
+        let docx_opts = RenderOptions {
+            docx: true,
+            check,
+            ..Default::default()
+        };
         let docx = time(iters, || {
             let _ = render(&json, &fonts, &docx_opts, &mut Vec::new());
         });
-        let both = render(&json, &fonts, &RenderOptions { pdf: true, docx: true, check, ..Default::default() }, &mut Vec::new());
+        let both = render(
+            &json,
+            &fonts,
+            &RenderOptions {
+                pdf: true,
+                docx: true,
+                check,
+                ..Default::default()
+            },
+            &mut Vec::new(),
+        );
         let (pk, dk) = match &both {
             Ok(r) => (
                 r.pdf.as_ref().map_or(0, |b| b.len() / 1024),

@@ -427,6 +427,12 @@ fn the_sign_off_follows_the_date_rule() {
     assert_eq!(d_base - a_base, LINE_PITCH, "the date is on the line below the agency");
     let right_edge = MARGIN_LEFT + TEXT_WIDTH;
     // Agency: 右空二字; date: starts two characters right of the agency (GB/T 9704 7.3.5.2).
-    assert!((right_edge - a_right - CHAR_PITCH * 2).0.abs() < CHAR_PITCH.0 / 4, "agency right edge");
-    assert!((d_left - a_left - CHAR_PITCH * 2).0.abs() < CHAR_PITCH.0 / 4 || (right_edge - d_right - CHAR_PITCH * 4).0.abs() < CHAR_PITCH.0 / 4);
+    assert!(
+        (right_edge - a_right - CHAR_PITCH * 2).0.abs() < CHAR_PITCH.0 / 4,
+        "agency right edge"
+    );
+    assert!(
+        (d_left - a_left - CHAR_PITCH * 2).0.abs() < CHAR_PITCH.0 / 4
+            || (right_edge - d_right - CHAR_PITCH * 4).0.abs() < CHAR_PITCH.0 / 4
+    );
 }
