@@ -407,6 +407,16 @@ impl Composer<'_> {
         self.line += 1; // one empty line between title and body
     }
 
+    /// Text set on the grid as one unjustified line; `None` when it needs more than one.
+    fn grid_line(&mut self, text: &str, st: TextStyle) -> Option<LaidLine> {
+        let runs = [Run {
+            text: text.into(),
+            bold: false,
+        }];
+        let mut lines = self.lines(&runs, st, Some(CHAR_PITCH), TEXT_WIDTH, TEXT_WIDTH, false);
+        (lines.len() == 1).then(|| lines.remove(0))
+    }
+
     /// 落款: one empty line, the agency right-spaced two characters, the date below it
     /// starting two characters further right (GB/T 9704 7.3.5.2, no seal).
     fn signoff(&mut self, agency: &str, date: &str) {
@@ -414,32 +424,9 @@ impl Composer<'_> {
             indent_chars: 0,
             ..style::BODY
         };
-        let mut a = self.lines(
-            &[Run {
-                text: agency.into(),
-                bold: false,
-            }],
-            st,
-            Some(CHAR_PITCH),
-            TEXT_WIDTH,
-            TEXT_WIDTH,
-            false,
-        );
-        let mut d = self.lines(
-            &[Run {
-                text: date.into(),
-                bold: false,
-            }],
-            st,
-            Some(CHAR_PITCH),
-            TEXT_WIDTH,
-            TEXT_WIDTH,
-            false,
-        );
-        if a.len() != 1 || d.len() != 1 {
+        let (Some(a), Some(d)) = (self.grid_line(agency, st), self.grid_line(date, st)) else {
             return;
-        }
-        let (a, d) = (a.remove(0), d.remove(0));
+        };
         let mut a_left = TEXT_WIDTH - CHAR_PITCH * 2 - a.width;
         let mut d_left = a_left + CHAR_PITCH * 2;
         if d_left + d.width > TEXT_WIDTH - CHAR_PITCH * 2 {
