@@ -11,6 +11,7 @@
 //!
 //! The library never prints and never exits; the `nianbao` binary does both.
 
+pub mod batch;
 pub mod diag;
 pub mod export;
 pub mod init;

@@ -1,6 +1,8 @@
 //! The `nianbao` command line: parses arguments, calls the library, prints diagnostics,
 //! sets the exit status (0 success, warnings allowed; 1 input rejected; 2 operational failure).
 
+mod batch_cli;
+
 use clap::{Parser, Subcommand, ValueEnum};
 use nianbao::diag::{Diagnostic, Severity};
 use nianbao::template::Format;
@@ -72,6 +74,9 @@ enum Command {
         #[command(flatten)]
         render: RenderArgs,
     },
+    /// Typeset many reports (folders, files, or a list on standard input) into a mirrored tree
+    #[command(after_help = batch_cli::BATCH_HELP)]
+    Batch(batch_cli::BatchArgs),
 }
 
 /// Options shared by `render` and `batch`.
@@ -123,6 +128,7 @@ fn main() -> ExitCode {
         }
         Command::Schema => print_json(&nianbao::schema::json_schema()),
         Command::Render { file, output, render } => render_one(&file, output.as_deref(), &render, cli.diagnostics),
+        Command::Batch(args) => batch_cli::run(&args, cli.diagnostics),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,198 @@
+//! `nianbao batch`: the command-line side of [`nianbao::batch`]: arguments, the progress
+//! bar, printing each report's problems, and the summary line.
+
+use crate::{print_diagnostics, print_operational, DiagFormat, RenderArgs};
+use nianbao::batch::{self, Record, Shard, Status};
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Mutex;
+
+pub const BATCH_HELP: &str = "OUTPUTS:
+  A report found in a folder IN (searched recursively for *.json) is written to OUT_DIR under
+  its path relative to IN: IN/region3/county3/r00003.json gives OUT_DIR/region3/county3/r00003.pdf
+  and .docx. A report named as a file is written to OUT_DIR/<stem>.pdf and .docx. Every file is
+  written under a temporary name and renamed into place; leftovers of a killed run are removed
+  by the next run. OUT_DIR/.nianbao-manifest.json records what was written (--skip-unchanged).
+
+PRINTED:
+  The diagnostics of each rejected report and the error of each failed one (warnings of written
+  reports with -v); a progress bar on a terminal; a summary line at the end (not with --quiet).
+
+EXIT STATUS (the worst seen):
+  0  every report written (warnings allowed) or skipped as unchanged
+  1  at least one report rejected (errors in the input); the others were written
+  2  operational failure: an input unreadable, an output not writable, fonts unusable";
+
+/// Arguments of `nianbao batch`.
+#[derive(clap::Args)]
+pub struct BatchArgs {
+    /// Reports: files, folders (searched recursively for *.json, in sorted order), or `-` to
+    /// read a list of paths from standard input, one per line
+    #[arg(required = true, value_name = "INPUT")]
+    inputs: Vec<PathBuf>,
+    /// The output folder (created when missing); outputs mirror the inputs' paths
+    #[arg(short, long, value_name = "OUT_DIR")]
+    output: PathBuf,
+    #[command(flatten)]
+    render: RenderArgs,
+    /// Reports rendered at once (default: all cores)
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Option<u32>,
+    /// Start no new report after the first one rejected or failed
+    #[arg(long)]
+    fail_fast: bool,
+    /// No progress bar and no summary line (problems are still printed)
+    #[arg(short, long)]
+    quiet: bool,
+    /// Write a JSON record of every report (input, outputs, status, diagnostics, time) to FILE
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Skip reports whose outputs are newer than their input and were made by the same
+    /// nianbao version, fonts and options (see OUT_DIR/.nianbao-manifest.json)
+    #[arg(long)]
+    skip_unchanged: bool,
+    /// Process only shard K of N: the reports whose relative path hashes to K−1 modulo N (the
+    /// same reports in every run, whatever is added to the archive)
+    #[arg(long, value_name = "K/N")]
+    shard: Option<Shard>,
+}
+
+/// Runs `nianbao batch`; returns the exit status.
+pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
+    let t0 = std::time::Instant::now();
+    let mut inputs = Vec::new();
+    let mut read_stdin = false;
+    for i in &args.inputs {
+        if i.as_os_str() != "-" {
+            inputs.push(i.clone());
+        } else if !read_stdin {
+            read_stdin = true;
+            for line in std::io::stdin().lock().lines() {
+                match line {
+                    Ok(l) => {
+                        let l = l.trim_end_matches('\r');
+                        if !l.trim().is_empty() {
+                            inputs.push(PathBuf::from(l));
+                        }
+                    }
+                    Err(e) => {
+                        print_operational("<stdin>", &format!("failed to read the list of reports ({e})"), how);
+                        return 2;
+                    }
+                }
+            }
+        }
+    }
+    let mut jobs = batch::collect(&inputs, &args.output);
+    if let Some(s) = args.shard {
+        jobs.retain(|j| s.contains(&j.rel));
+    }
+    let (mut pdf, mut docx) = (args.render.pdf, args.render.docx);
+    if !pdf && !docx {
+        (pdf, docx) = (true, true);
+    }
+    let fonts = if pdf {
+        match nianbao::text::fonts::FontBook::load(&args.render.font_config()) {
+            Ok(f) => f,
+            Err(e) => {
+                print_operational("fonts", &e.0, how);
+                return 2;
+            }
+        }
+    } else {
+        nianbao::text::fonts::FontBook::empty()
+    };
+    let opts = batch::Options {
+        out_dir: args.output.clone(),
+        render: args.render.options(pdf, docx),
+        jobs: args
+            .jobs
+            .map(|j| j as usize)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+        fail_fast: args.fail_fast,
+        skip_unchanged: args.skip_unchanged,
+        shard: args.shard,
+        report: args.report.clone(),
+    };
+    let bar = if !args.quiet && std::io::stderr().is_terminal() {
+        let b =
+            indicatif::ProgressBar::with_draw_target(Some(jobs.len() as u64), indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) =
+            indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} reports · {per_sec} · ETA {eta} · {msg}")
+        {
+            b.set_style(style.progress_chars("=> "));
+        }
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let print_lock = Mutex::new(());
+    let verbose = args.render.verbose;
+    let observe = |r: &Record| {
+        let _guard = print_lock.lock().unwrap_or_else(|e| e.into_inner());
+        bar.suspend(|| print_record(r, verbose, how));
+        if matches!(r.status, Status::Rejected | Status::Failed) {
+            bar.set_message(format!("last problem: {}", r.input.display()));
+        }
+        bar.inc(1);
+    };
+    let result = batch::run(&jobs, &fonts, &opts, &observe);
+    bar.finish_and_clear();
+    let summary = match result {
+        Ok(s) => s,
+        Err(e) => {
+            print_operational(&args.output.display().to_string(), &e, how);
+            return 2;
+        }
+    };
+    for e in &summary.errors {
+        print_operational(&args.output.display().to_string(), e, how);
+    }
+    if !args.quiet {
+        let secs = t0.elapsed().as_secs_f64();
+        match how {
+            DiagFormat::Human => {
+                let mut line = format!(
+                    "batch: {} reports, {} written, {} rejected, {} failed, {} skipped",
+                    summary.reports, summary.written, summary.rejected, summary.failed, summary.skipped
+                );
+                if summary.not_started > 0 {
+                    line += &format!(", {} not started (--fail-fast)", summary.not_started);
+                }
+                line += &format!(
+                    " in {secs:.1} s ({:.0} reports/s); {} warnings",
+                    summary.rate(),
+                    summary.warnings
+                );
+                if summary.temporaries_removed > 0 {
+                    line += &format!("; {} leftover temporary files removed", summary.temporaries_removed);
+                }
+                eprintln!("{line}");
+            }
+            DiagFormat::Json => eprintln!("{}", serde_json::json!({ "summary": summary.to_json() })),
+        }
+    }
+    summary.exit_code()
+}
+
+/// Prints what a finished report needs to say: the diagnostics of a rejected report, the
+/// error of a failed one, and with `verbose` the warnings and files of a written one.
+fn print_record(r: &Record, verbose: bool, how: DiagFormat) {
+    let name = r.input.display().to_string();
+    match r.status {
+        Status::Rejected => print_diagnostics(&name, &r.diagnostics, how),
+        Status::Failed => {
+            print_diagnostics(&name, &r.diagnostics, how);
+            print_operational(&name, r.message.as_deref().unwrap_or("failed"), how);
+        }
+        Status::Written if verbose => {
+            print_diagnostics(&name, &r.diagnostics, how);
+            if how == DiagFormat::Human {
+                for p in &r.outputs {
+                    eprintln!("wrote {}", p.display());
+                }
+            }
+        }
+        Status::Written | Status::Skipped => {}
+    }
+}
