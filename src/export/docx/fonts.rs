@@ -210,7 +210,7 @@ mod tests {
         // The key's first byte is the GUID string's last pair.
         assert_eq!(o[0], 0xFF);
         assert_eq!(o[1], 1 ^ 0xEE);
-        assert_eq!(o[15], 15 ^ 0x00);
+        assert_eq!(o[15], 15); // the GUID's first pair, 00
         assert_eq!(o[16], 16 ^ 0xFF);
         assert_eq!(&o[32..], &data[32..]);
         assert_eq!(obfuscate(&o, key), data);

@@ -110,8 +110,9 @@ struct Geometry {
     char_space: i64,
     /// Two grid characters.
     first_line_twips: i64,
-    /// How much the prose styles condense each character (twips, rounded up) so that a
-    /// 16 pt character advances no more than the grid's pitch: 16 pt − 15.79 pt → 5.
+    /// How much the prose styles condense each character (twips, rounded up) so that 28
+    /// characters and a punctuation mark compressed to half width fill the 156 mm line:
+    /// 16 pt − 156 mm / 28.5 → 10 (15.5 pt a character; 29 whole characters never fit).
     condense_twips: i64,
     /// The page number's line: exactly its type size.
     folio_line_twips: i64,
@@ -136,7 +137,8 @@ fn geometry() -> Geometry {
         },
         first_line_twips: (style::CHAR_PITCH * style::BODY.indent_chars).to_twips(),
         condense_twips: {
-            let over = (style::BODY.size - style::CHAR_PITCH).0;
+            let pitch = style::TEXT_WIDTH * 2 / (style::CHARS_PER_LINE * 2 + 1);
+            let over = (style::BODY.size - pitch).0;
             (over + 634).div_euclid(635).max(0)
         },
         folio_line_twips: folio_line.to_twips(),
@@ -315,9 +317,11 @@ mod tests {
         assert!(g.line_pitch_twips * style::LINES_PER_PAGE <= style::TEXT_HEIGHT.to_twips());
         assert_eq!(g.char_space, -848);
         assert_eq!(g.first_line_twips, 632);
-        assert_eq!(g.condense_twips, 5);
-        // 28 condensed characters fit the line.
-        assert!(28 * (320 - g.condense_twips) <= style::TEXT_WIDTH.to_twips());
+        assert_eq!(g.condense_twips, 10);
+        // 28 condensed characters and a half-width mark fit the line; 29 characters do not.
+        let ch = 320 - g.condense_twips;
+        assert!(28 * ch + ch / 2 <= style::TEXT_WIDTH.to_twips());
+        assert!(29 * ch > style::TEXT_WIDTH.to_twips());
         // 35 mm − 7 mm − 14 pt.
         assert_eq!(g.footer, 1587 - 280);
         assert_eq!(RULE_EIGHTHS, 4);

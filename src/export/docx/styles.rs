@@ -9,10 +9,15 @@ use super::xml::{escape, DECL};
 use super::FontPlan;
 use crate::style::{self, Role, TextStyle};
 
-/// Paragraph settings that keep CJK text on the 公文 grid: no extra space between CJK and
-/// Latin text or digits, no right-indent adjustment to the grid, no widow control (the PDF
-/// has none), justified.
-const CJK_PPR: &str = r#"<w:widowControl w:val="0"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:adjustRightInd w:val="0"/><w:jc w:val="both"/>"#;
+/// Paragraph settings for CJK text on the 公文 grid: no extra space between CJK and Latin
+/// text or digits (as in the PDF), no right-indent adjustment to the grid, no widow control
+/// (the PDF has none), justified.
+///
+/// `overflowPunct` is written explicitly as Word's default (1): LibreOffice reads it
+/// inverted (1 → no hanging punctuation) and, without it, hangs a line-end 「，」 or 「、」 that
+/// does not fit and then drops it from the page; with it, it moves the mark down with the
+/// character before it, as the PDF does.
+const CJK_PPR: &str = r#"<w:widowControl w:val="0"/><w:overflowPunct w:val="1"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:adjustRightInd w:val="0"/><w:jc w:val="both"/>"#;
 
 /// Style ids written into document.xml and footers.
 pub const TITLE: &str = "Title";
@@ -117,7 +122,9 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
         r
     };
     // (LibreOffice does not read these from the defaults, only from a style.)
-    s.push_str(r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr>"#);
+    s.push_str(
+        r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr>"#,
+    );
     s.push_str(CJK_PPR);
     s.push_str("</w:pPr>");
     s.push_str(&normal_rpr);
@@ -131,12 +138,13 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
     // Body: 仿宋 三号, two-character first-line indent, justified, one grid line per line.
     //
     // The prose styles set the grid themselves instead of snapping to it: exact 28.95 pt
-    // lines, and characters condensed by a quarter point so that 28 of the 16 pt characters
-    // fill the 156 mm line (15.75 pt each, the grid's pitch being 15.79 pt). Word renders
-    // the same 22 × 28 page either way; LibreOffice (through 7.5) does not: on a character
-    // grid narrower than the type size it gives every CJK character two grid cells, which
-    // halves the line and doubles the page count. The section still carries the 22 × 28
-    // grid, so text a user types in Normal snaps to it.
+    // lines, and characters condensed by half a point so that 28 of the 16 pt characters
+    // fill the 156 mm line with room for one line-end punctuation mark compressed to half
+    // width, as the PDF sets it (15.5 pt each; 29 never fit). Word would render the 22 × 28
+    // page from the grid alone; LibreOffice (through 7.5) does not: on a character grid
+    // narrower than the type size it gives every CJK character two grid cells, which halves
+    // the line and doubles the page count. The section still carries the 22 × 28 grid, so
+    // text a user types in Normal snaps to it.
     let body_ppr = format!(
         r#"<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="{line}" w:lineRule="exact"/><w:ind w:firstLineChars="200" w:firstLine="{indent}"/><w:jc w:val="both"/>"#
     );

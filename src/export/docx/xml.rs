@@ -10,12 +10,15 @@ use std::borrow::Cow;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 
-/// A parsed element. Names and values are raw bytes borrowed from the source part.
+/// An attribute: qualified name and escaped value.
+pub type Attr<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
+
+/// A parsed element. Names and values are raw bytes (escaped as in the source part).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Elem<'a> {
     pub name: Cow<'a, [u8]>,
     /// Attributes in source order, values still escaped.
-    pub attrs: Vec<(Cow<'a, [u8]>, Cow<'a, [u8]>)>,
+    pub attrs: Vec<Attr<'a>>,
     pub children: Vec<Node<'a>>,
 }
 
