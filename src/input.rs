@@ -377,7 +377,7 @@ impl Reader<'_> {
         };
         let date = f.get("date").and_then(|v| self.date(v));
         if let (Some(d), Some(y)) = (date, year) {
-            if i64::from(d.year) < y {
+            if i64::from(d.year) <= y {
                 let locus = self.at("$.date", *f.get("date").expect("present"));
                 self.diags.push(
                     Diagnostic::warning(
@@ -527,6 +527,16 @@ impl Reader<'_> {
                         );
                         Cell::Invalid
                     }
+                    Err(_) if is_integer_literal(n.value) => {
+                        let locus = self.at(path, v);
+                        self.err(
+                            "range",
+                            locus,
+                            format!("{} is out of range ({min} … {MAX_COUNT})", n.value),
+                            format!("write {what} of at most 12 digits"),
+                        );
+                        Cell::Invalid
+                    }
                     Err(_) => {
                         let locus = self.at(path, v);
                         self.err(
@@ -585,6 +595,10 @@ impl Reader<'_> {
 
     fn int(&mut self, v: &Value, path: &str, min: i64, max: i64) -> Option<i64> {
         match v {
+            Value::NumberLit(n) if !is_integer_literal(n.value) => {
+                self.type_err(path, v, "an integer");
+                None
+            }
             Value::NumberLit(n) => match n.value.parse::<i64>() {
                 Ok(i) if (min..=max).contains(&i) => Some(i),
                 _ => {
@@ -665,7 +679,7 @@ impl Reader<'_> {
             let p = format!("{path}[{i}]");
             match el {
                 Value::StringLit(s) => match parse_runs(&s.value) {
-                    Ok(runs) if !runs.is_empty() => out.push(Block::Paragraph(runs)),
+                    Ok(runs) if runs.iter().any(|r| !r.text.trim().is_empty()) => out.push(Block::Paragraph(runs)),
                     Ok(_) => {
                         let locus = self.at(&p, el);
                         self.err(
@@ -714,6 +728,12 @@ impl Reader<'_> {
         }
         out
     }
+}
+
+/// Whether a JSON number is written as an integer (no fraction, no exponent).
+fn is_integer_literal(s: &str) -> bool {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
 }
 
 fn child(path: &str, name: &str) -> String {
@@ -766,7 +786,10 @@ pub fn parse_runs(s: &str) -> Result<Vec<Run>, String> {
 /// Parses `YYYY-MM-DD` into a valid calendar date.
 pub fn parse_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let digits = [0, 1, 2, 3, 5, 6, 8, 9]
+        .iter()
+        .all(|&i| b.get(i).is_some_and(u8::is_ascii_digit));
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || !digits {
         return None;
     }
     let year: i32 = s[0..4].parse().ok()?;

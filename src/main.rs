@@ -192,7 +192,8 @@ fn print_operational(file: &str, message: &str, how: DiagFormat) {
         DiagFormat::Human => eprintln!("{file}: error: {message}"),
         DiagFormat::Json => eprintln!(
             "{}",
-            serde_json::json!({"file": file, "severity": "error", "rule": "io", "message": message})
+            serde_json::json!({"file": file, "severity": "error", "rule": "io", "locus": {"kind": "input"},
+                "location": "input", "message": message, "hint": "check the path and its permissions"})
         ),
     }
 }

@@ -96,7 +96,7 @@ fn cell_schema(template: &Template, key: &str, kind: CellKind) -> Value {
     let where_ = locus(template, key).to_string();
     match kind {
         CellKind::Count => {
-            json!({"type": ["integer", "null"], "minimum": 0, "maximum": MAX_COUNT, "description": format!("{where_}（件数；null 表示空白）")})
+            json!({"type": ["integer", "null"], "minimum": 0, "maximum": MAX_COUNT, "description": format!("{where_}（件数，整数，不写小数点；null 表示空白）")})
         }
         CellKind::Total => {
             json!({"type": ["integer", "null"], "minimum": 0, "maximum": MAX_COUNT, "description": format!("{where_}（合计，可省略由程序计算）")})

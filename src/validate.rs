@@ -105,32 +105,49 @@ fn compute_totals(
         .filter(|(_, lhs, _)| lhs.len() == 1 && absent.contains(&lhs[0]))
         .map(|(_, mut lhs, rhs)| (lhs.remove(0), rhs))
         .collect();
-    loop {
-        let mut progress = false;
-        for (total, parts) in &definitions {
-            if values.contains_key(total) || !parts.iter().all(|p| values.contains_key(p)) {
-                continue;
-            }
-            let sum: Option<i64> = parts.iter().map(|p| values[p].int()).sum();
-            let v = match sum {
-                Some(s) => Value::Int(s),
-                None => {
-                    diags.push(
-                        Diagnostic::warning(
-                            "total-not-computed",
-                            locus(template, total),
-                            "the total is omitted and cannot be computed because a part is empty (null)",
-                        )
-                        .with_hint("write the total as published, or fill the empty parts"),
-                    );
-                    Value::Empty
+    // A total with several definitions (（七）总计 × 总计: its row and its column) waits until
+    // all of them can be evaluated and then takes the first, the row sum, so that an
+    // inconsistency is reported where it is and not moved into the computed cell.
+    let mut totals: Vec<&String> = definitions.iter().map(|(t, _)| t).collect();
+    totals.dedup();
+    for all in [true, false] {
+        loop {
+            let mut progress = false;
+            for &total in &totals {
+                if values.contains_key(total) {
+                    continue;
                 }
-            };
-            values.insert(total.clone(), v);
-            progress = true;
-        }
-        if !progress {
-            break;
+                let defs: Vec<&Vec<String>> = definitions.iter().filter(|(t, _)| t == total).map(|(_, p)| p).collect();
+                let ok = |parts: &Vec<String>| parts.iter().all(|p| values.contains_key(p));
+                let usable = if all {
+                    defs.iter().all(|d| ok(d))
+                } else {
+                    defs.iter().any(|d| ok(d))
+                };
+                let Some(parts) = defs.iter().find(|d| ok(d)).filter(|_| usable) else {
+                    continue;
+                };
+                let sum: Option<i64> = parts.iter().map(|p| values[p].int()).sum();
+                let v = match sum {
+                    Some(s) => Value::Int(s),
+                    None => {
+                        diags.push(
+                            Diagnostic::warning(
+                                "total-not-computed",
+                                locus(template, total),
+                                "the total is omitted and cannot be computed because a part is empty (null or invalid)",
+                            )
+                            .with_hint("write the total as published, or fill the empty parts"),
+                        );
+                        Value::Empty
+                    }
+                };
+                values.insert(total.clone(), v);
+                progress = true;
+            }
+            if !progress {
+                break;
+            }
         }
     }
     for key in absent {

@@ -496,8 +496,6 @@ fn omitted_row_totals_are_computed() {
 }
 
 #[test]
-#[ignore = "bug: templates/*.json give the （七）总计 row cells (requests.results.total.natural … .other) kind \
-            \"count\", not \"total\", so an omitted results.total row reads as zeros and fails I-1/I-3"]
 fn a_report_without_any_total_has_its_totals_computed() {
     for name in ["valid-2019.json", "valid-2021.json"] {
         let v = without_totals(name, true);
@@ -509,10 +507,9 @@ fn a_report_without_any_total_has_its_totals_computed() {
     assert_eq!(computed(&without_totals("valid-2021.json", true), &keys), sums);
 }
 
-// Known bugs in src/input.rs, kept as ignored tests so that the fix can switch them on.
+// Edge cases of the reader.
 
 #[test]
-#[ignore = "bug: parse_date (src/input.rs) parses the parts with str::parse, which takes a leading `+`"]
 fn dates_with_signs_are_not_calendar_dates() {
     rejects_each(
         "2025-01-20",
@@ -523,7 +520,6 @@ fn dates_with_signs_are_not_calendar_dates() {
 }
 
 #[test]
-#[ignore = "bug: src/input.rs Reader::cell reports a count too large for i64 as `type` (no fraction, no exponent)"]
 fn a_twenty_digit_count_is_out_of_range() {
     let o = validate_variant(
         "valid-2021.json",
@@ -533,13 +529,11 @@ fn a_twenty_digit_count_is_out_of_range() {
 }
 
 #[test]
-#[ignore = "bug: src/input.rs Reader::int reports a fractional year or level as `range` (\"2024.5 is out of range\")"]
 fn a_fractional_year_is_a_type_error() {
     validate_variant("valid-2021.json", &[("\"year\": 2024", "\"year\": 2024.5")]).rejects("type", "$.year (3:11)");
 }
 
 #[test]
-#[ignore = "bug: src/input.rs Reader::blocks accepts a blank paragraph (\"  \"), unlike a blank agency or heading"]
 fn a_blank_paragraph_is_empty_text() {
     let o = validate_variant("valid-2021.json", &[("\"政策解读形式较为单一。\"", "\"  \"")]);
     o.rejects("empty-text", "$.sections.problems[0] (12:18)");
