@@ -227,12 +227,18 @@ fn normalise(part: &[u8], header_rows: &[usize]) -> Result<Vec<u8>, DocxError> {
             }
         }
     });
-    xml::for_each_named(&mut root, "w:instrText", &mut |e| {
-        if !e.attrs.iter().any(|(k, _)| k.as_ref() == b"xml:space") {
-            e.attrs
-                .push((b"xml:space".as_slice().into(), b"preserve".as_slice().into()));
+    let mut bad = None;
+    xml::for_each_named(&mut root, "w:instrText", &mut |e| match e.attrs() {
+        Ok(mut attrs) if !attrs.iter().any(|(k, _)| k == b"xml:space") => {
+            attrs.push((b"xml:space".to_vec(), b"preserve".to_vec()));
+            e.set_attrs(&attrs);
         }
+        Ok(_) => {}
+        Err(err) => bad = Some(err),
     });
+    if let Some(e) = bad {
+        return Err(DocxError::Xml(e.0));
+    }
     xml::reorder(&mut root);
     Ok(xml::to_bytes(&root))
 }

@@ -11,14 +11,15 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 /// An attribute: qualified name and escaped value.
-pub type Attr<'a> = (Cow<'a, [u8]>, Cow<'a, [u8]>);
+pub type Attr = (Vec<u8>, Vec<u8>);
 
-/// A parsed element. Names and values are raw bytes (escaped as in the source part).
+/// A parsed element. The start tag is kept as written (borrowed from the source part, so
+/// parsing allocates little); attributes are parsed only for the few elements the pass edits.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Elem<'a> {
-    pub name: Cow<'a, [u8]>,
-    /// Attributes in source order, values still escaped.
-    pub attrs: Vec<Attr<'a>>,
+    /// The start tag's content: the qualified name, then the attributes as written.
+    tag: Cow<'a, [u8]>,
+    name_len: usize,
     pub children: Vec<Node<'a>>,
 }
 
@@ -38,14 +39,65 @@ impl<'a> Elem<'a> {
     /// A new element without attributes or children.
     pub fn new(name: &'a str) -> Elem<'a> {
         Elem {
-            name: Cow::Borrowed(name.as_bytes()),
-            attrs: Vec::new(),
+            tag: Cow::Borrowed(name.as_bytes()),
+            name_len: name.len(),
             children: Vec::new(),
         }
     }
 
+    /// The qualified name.
+    pub fn name(&self) -> &[u8] {
+        &self.tag[..self.name_len]
+    }
+
     pub fn is(&self, name: &str) -> bool {
-        *self.name == *name.as_bytes()
+        self.name() == name.as_bytes()
+    }
+
+    /// Whether the start tag has any attribute.
+    pub fn has_attrs(&self) -> bool {
+        self.tag[self.name_len..].iter().any(|b| !b.is_ascii_whitespace())
+    }
+
+    /// Whether the start tag mentions `needle` (a cheap test before parsing attributes).
+    pub fn tag_contains(&self, needle: &[u8]) -> bool {
+        self.tag.windows(needle.len()).any(|w| w == needle)
+    }
+
+    /// The attributes, values still escaped.
+    pub fn attrs(&self) -> Result<Vec<Attr>, XmlError> {
+        let content =
+            std::str::from_utf8(&self.tag).map_err(|e| XmlError(format!("a start tag is not UTF-8 ({e})")))?;
+        let start = quick_xml::events::BytesStart::from_content(content, self.name_len);
+        let mut out = Vec::new();
+        for a in start.attributes().with_checks(false) {
+            let a = a.map_err(|e| XmlError(format!("malformed XML attribute from docx-rs ({e})")))?;
+            out.push((a.key.as_ref().to_vec(), a.value.into_owned()));
+        }
+        Ok(out)
+    }
+
+    /// Replaces the attributes.
+    pub fn set_attrs(&mut self, attrs: &[Attr]) {
+        let mut tag = self.name().to_vec();
+        for (k, v) in attrs {
+            tag.push(b' ');
+            tag.extend_from_slice(k);
+            tag.extend_from_slice(b"=\"");
+            tag.extend_from_slice(v);
+            tag.push(b'"');
+        }
+        self.tag = Cow::Owned(tag);
+    }
+
+    /// Keeps the attributes `keep` accepts (key, escaped value).
+    pub fn retain_attrs(&mut self, keep: impl Fn(&[u8], &[u8]) -> bool) -> Result<(), XmlError> {
+        let attrs = self.attrs()?;
+        let kept: Vec<Attr> = attrs.iter().filter(|(k, v)| keep(k, v)).cloned().collect();
+        if kept.len() != attrs.len() {
+            self.set_attrs(&kept);
+        }
+        Ok(())
     }
 
     /// The element children with this name.
@@ -56,7 +108,7 @@ impl<'a> Elem<'a> {
         })
     }
 
-    /// The first element child with this name, created (appended) when missing.
+    /// The first element child with this name, created when missing (first or last).
     pub fn child_or_insert(&mut self, name: &'a str, at_front: bool) -> &mut Elem<'a> {
         let pos = self
             .children
@@ -86,14 +138,7 @@ impl<'a> Elem<'a> {
     /// Writes the element (empty elements self-closed) to `out`.
     pub fn write(&self, out: &mut Vec<u8>) {
         out.push(b'<');
-        out.extend_from_slice(&self.name);
-        for (k, v) in &self.attrs {
-            out.push(b' ');
-            out.extend_from_slice(k);
-            out.extend_from_slice(b"=\"");
-            out.extend_from_slice(v);
-            out.push(b'"');
-        }
+        out.extend_from_slice(&self.tag);
         if self.children.is_empty() {
             out.extend_from_slice(b"/>");
             return;
@@ -106,7 +151,7 @@ impl<'a> Elem<'a> {
             }
         }
         out.extend_from_slice(b"</");
-        out.extend_from_slice(&self.name);
+        out.extend_from_slice(self.name());
         out.push(b'>');
     }
 }
@@ -130,17 +175,24 @@ pub fn parse(src: &[u8]) -> Result<Elem<'_>, XmlError> {
                 )));
             }
             Event::Start(s) => {
-                stack.push(start(s)?);
+                stack.push(start(src, &s));
             }
             Event::Empty(s) => {
-                let e = start(s)?;
+                let e = start(src, &s);
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Elem(e)),
                     None => root = Some(e),
                 }
             }
-            Event::End(_) => {
+            Event::End(end) => {
                 let e = stack.pop().ok_or_else(|| err(&"unbalanced end tag"))?;
+                if e.name() != end.name().as_ref() {
+                    return Err(err(&format!(
+                        "<{}> closed by </{}>",
+                        lossy(e.name()),
+                        lossy(end.name().as_ref())
+                    )));
+                }
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(Node::Elem(e)),
                     None => root = Some(e),
@@ -177,17 +229,21 @@ pub fn parse(src: &[u8]) -> Result<Elem<'_>, XmlError> {
     root.ok_or_else(|| err(&"no root element"))
 }
 
-fn start(s: quick_xml::events::BytesStart<'_>) -> Result<Elem<'_>, XmlError> {
-    let mut attrs = Vec::new();
-    for a in s.attributes().with_checks(false) {
-        let a = a.map_err(|e| XmlError(format!("malformed XML attribute from docx-rs ({e})")))?;
-        attrs.push((Cow::Owned(a.key.as_ref().to_vec()), Cow::Owned(a.value.into_owned())));
-    }
-    Ok(Elem {
-        name: Cow::Owned(s.name().as_ref().to_vec()),
-        attrs,
+/// An element from a start tag, borrowing the tag's bytes from `src` when they lie in it (a
+/// slice reader hands out sub-slices of its input), copying them otherwise.
+fn start<'a>(src: &'a [u8], s: &quick_xml::events::BytesStart<'_>) -> Elem<'a> {
+    let content: &[u8] = s;
+    let name_len = s.name().as_ref().len();
+    let offset = (content.as_ptr() as usize).wrapping_sub(src.as_ptr() as usize);
+    let tag = match src.get(offset..offset.wrapping_add(content.len())) {
+        Some(slice) if slice.as_ptr() == content.as_ptr() => Cow::Borrowed(slice),
+        _ => Cow::Owned(content.to_vec()),
+    };
+    Elem {
+        tag,
+        name_len,
         children: Vec::new(),
-    })
+    }
 }
 
 fn lossy(b: &[u8]) -> String {
@@ -463,14 +519,14 @@ pub fn reorder(e: &mut Elem<'_>) {
             reorder(child);
         }
     }
-    if let Some(seq) = sequence(&e.name) {
+    if let Some(seq) = sequence(e.name()) {
         let in_order = e.children.windows(2).all(|w| match (&w[0], &w[1]) {
-            (Node::Elem(a), Node::Elem(b)) => rank(seq, &a.name) <= rank(seq, &b.name),
+            (Node::Elem(a), Node::Elem(b)) => rank(seq, a.name()) <= rank(seq, b.name()),
             _ => true,
         });
         if !in_order {
             e.children.sort_by_key(|c| match c {
-                Node::Elem(x) => rank(seq, &x.name),
+                Node::Elem(x) => rank(seq, x.name()),
                 Node::Text(_) => seq.len(),
             });
         }
@@ -481,30 +537,28 @@ pub fn reorder(e: &mut Elem<'_>) {
 /// attributes (from a thread-local counter, so they differ between documents made in one
 /// process), `w:dirty="false"` on field characters, and empty `w:rPr`/`w:pPr`/`w:trPr`; and
 /// the `w:type` attribute docx-rs writes on `w:gridCol`, which the schema does not declare.
-pub fn tidy(e: &mut Elem<'_>) {
-    if e.is("w:p") {
-        e.attrs
-            .retain(|(k, _)| k.as_ref() != b"w14:paraId" && k.as_ref() != b"w14:textId");
+pub fn tidy(e: &mut Elem<'_>) -> Result<(), XmlError> {
+    if e.is("w:p") && (e.tag_contains(b"w14:paraId") || e.tag_contains(b"w14:textId")) {
+        e.retain_attrs(|k, _| k != b"w14:paraId" && k != b"w14:textId")?;
     }
-    if e.is("w:gridCol") {
-        // CT_TblGridCol has only w:w (twips); docx-rs adds an undeclared w:type.
-        e.attrs.retain(|(k, _)| k.as_ref() != b"w:type");
+    if e.is("w:gridCol") && e.tag_contains(b"w:type") {
+        e.retain_attrs(|k, _| k != b"w:type")?;
     }
-    if e.is("w:fldChar") {
-        e.attrs
-            .retain(|(k, v)| !(k.as_ref() == b"w:dirty" && v.as_ref() == b"false"));
+    if e.is("w:fldChar") && e.tag_contains(b"w:dirty") {
+        e.retain_attrs(|k, v| !(k == b"w:dirty" && v == b"false"))?;
     }
     for c in &mut e.children {
         if let Node::Elem(child) = c {
-            tidy(child);
+            tidy(child)?;
         }
     }
     e.children.retain(|c| match c {
         Node::Elem(x) => {
-            !(x.children.is_empty() && x.attrs.is_empty() && (x.is("w:rPr") || x.is("w:pPr") || x.is("w:trPr")))
+            !(x.children.is_empty() && !x.has_attrs() && (x.is("w:rPr") || x.is("w:pPr") || x.is("w:trPr")))
         }
         Node::Text(_) => true,
     });
+    Ok(())
 }
 
 /// Visits every element (pre-order) whose name is `name`.
@@ -525,7 +579,7 @@ mod tests {
 
     fn roundtrip(src: &str) -> String {
         let mut root = parse(src.as_bytes()).expect("parses");
-        tidy(&mut root);
+        tidy(&mut root).expect("tidy");
         reorder(&mut root);
         let mut out = Vec::new();
         root.write(&mut out);
@@ -577,6 +631,7 @@ mod tests {
         assert!(parse(b"<a><b></a>").is_err());
         assert!(parse(b"<a>").is_err());
         assert!(parse(b"").is_err());
+        assert!(parse(b"<a><b></c></a>").is_err());
     }
 
     #[test]
