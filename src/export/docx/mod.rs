@@ -215,7 +215,7 @@ impl FontPlan {
 /// k-th table, `xml:space="preserve"` on field instructions, schema order.
 fn normalise(part: &[u8], header_rows: &[usize]) -> Result<Vec<u8>, DocxError> {
     let mut root = xml::parse(part).map_err(|e| DocxError::Xml(e.0))?;
-    xml::tidy(&mut root);
+    xml::tidy(&mut root).map_err(|e| DocxError::Xml(e.0))?;
     let mut k = 0;
     xml::for_each_named(&mut root, "w:tbl", &mut |tbl| {
         let n = header_rows.get(k).copied().unwrap_or(0);
