@@ -1160,3 +1160,149 @@ fn libreoffice_renders_every_paragraph_and_number_with_the_bundled_fonts() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Embedded fonts (`--embed-fonts`)
+
+/// The bundled fonts, read as the CLI would, one per role.
+fn bundled_embeds() -> docx::EmbeddedFonts {
+    let file = |role: Role| match role {
+        Role::Title => "NotoSerifCJKsc-Bold.ttf",
+        Role::Body => "FandolFang-Regular.ttf",
+        Role::Heading1 => "NotoSansCJKsc-Medium.ttf",
+        Role::Heading2 => "NianbaoKai-Light.ttf",
+        Role::Song => "NotoSerifCJKsc-Regular.ttf",
+        Role::Latin => "LiberationSerif-Regular.ttf",
+    };
+    let by_role = Role::ALL
+        .into_iter()
+        .map(|role| {
+            let bytes = std::fs::read(root().join("fonts").join(file(role))).expect("bundled font");
+            (role, docx::EmbeddedFont::from_ttf(bytes).expect("embeddable"))
+        })
+        .collect();
+    docx::EmbeddedFonts { by_role }
+}
+
+/// Undoes the ECMA-376 obfuscation of an embedded font part.
+fn deobfuscate(data: &[u8], key: &str) -> Vec<u8> {
+    let hex: Vec<u8> = key
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_digit(16).expect("hex digit") as u8)
+        .collect();
+    let k: Vec<u8> = (0..16).rev().map(|j| hex[2 * j] << 4 | hex[2 * j + 1]).collect();
+    let mut out = data.to_vec();
+    for (i, b) in out.iter_mut().take(32).enumerate() {
+        *b ^= k[i % 16];
+    }
+    out
+}
+
+#[test]
+fn embedded_fonts_are_obfuscated_named_by_the_styles_and_used_by_libreoffice() {
+    let embeds = bundled_embeds();
+    let families: BTreeMap<Role, (String, bool)> = embeds
+        .by_role
+        .iter()
+        .map(|(r, f)| (*r, (f.family.clone(), f.bold)))
+        .collect();
+    assert_eq!(families[&Role::Body].0, "FandolFang R");
+    assert_eq!(families[&Role::Title], ("Noto Serif CJK SC".to_string(), true));
+    assert_eq!(families[&Role::Song], ("Noto Serif CJK SC".to_string(), false));
+
+    let ex = &examples()[0];
+    let doc = document(ex);
+    let opts = DocxOptions {
+        embed_fonts: Some(embeds.clone()),
+        ..DocxOptions::default()
+    };
+    let bytes = docx::write(&doc, &opts).expect("docx with fonts");
+    assert!(
+        bytes == docx::write(&doc, &opts).expect("again"),
+        "embedding is deterministic"
+    );
+    let entries = unzip(&bytes);
+
+    // Styles name the embedded families; the title, served by a bold face, is bold.
+    let styles = part(&entries, "word/styles.xml");
+    assert!(styles.contains(r#"w:eastAsia="FandolFang R""#));
+    assert!(!styles.contains("仿宋_GB2312"));
+    assert!(part(&entries, "word/settings.xml").contains("<w:embedTrueTypeFonts/>"));
+
+    // Each distinct face once, obfuscated with its key, and the original bytes recoverable.
+    let table = X::parse(&part(&entries, "word/fontTable.xml"));
+    let rels = X::parse(&part(&entries, "word/_rels/fontTable.xml.rels"));
+    let mut parts = 0;
+    for font in table.kids("w:font") {
+        for (tag, bold) in [("w:embedRegular", false), ("w:embedBold", true)] {
+            let Some(e) = font.kid(tag) else { continue };
+            parts += 1;
+            let name = font.attr("w:name").expect("name");
+            let key = e.attr("w:fontKey").expect("fontKey");
+            assert_eq!(key.len(), 38, "{name}: GUID key");
+            let rid = e.attr("r:id").expect("r:id");
+            let target = rels
+                .kids("Relationship")
+                .find(|r| r.attr("Id") == Some(rid))
+                .and_then(|r| r.attr("Target"))
+                .expect("font relationship");
+            let data = entries
+                .iter()
+                .find(|(n, _)| *n == format!("word/{target}"))
+                .map(|(_, b)| b.clone())
+                .expect("font part");
+            let original = embeds
+                .by_role
+                .values()
+                .find(|f| f.family == name && f.bold == bold)
+                .expect("an embedded face");
+            assert!(data != *original.data, "{name}: obfuscated");
+            assert!(deobfuscate(&data, key) == *original.data, "{name}: recoverable");
+        }
+    }
+    assert_eq!(parts, 6, "six distinct faces");
+    assert!(part(&entries, "[Content_Types].xml").contains(r#"Extension="odttf""#));
+
+    // openxml-audit accepts it.
+    let dir = temp_dir("embedded");
+    let path = dir.join("embedded.docx");
+    std::fs::write(&path, &bytes).expect("write");
+    let out = tool(
+        venv_bin("openxml-audit").to_str().expect("path"),
+        &["-f", "microsoft365", "-o", "json", path.to_str().expect("path")],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v[0]["error_count"].as_u64(), Some(0), "{}", v[0]["errors"]);
+
+    // LibreOffice, given no font but the system's (no bundled folder, no aliases), renders
+    // the body with the embedded fonts.
+    let conf = dir.join("system-only.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>\n  <include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>\n  <cachedir>{}</cachedir>\n</fontconfig>\n",
+            dir.join("fontconfig-cache").display()
+        ),
+    )
+    .expect("fonts.conf");
+    soffice_to_pdf(&[path], &dir, &conf);
+    let pdf = dir.join("embedded.pdf");
+    let o = tool("pdffonts", &[pdf.to_str().expect("path")], &[]);
+    let fonts = String::from_utf8_lossy(&o.stdout).into_owned();
+    for want in [
+        "FandolFang-Regular",
+        "NotoSerifCJKsc-Bold",
+        "NotoSansCJKsc-Medium",
+        "NotoSerifCJKsc-Regular",
+    ] {
+        assert!(
+            fonts.contains(want),
+            "LibreOffice did not use the embedded {want}:\n{fonts}"
+        );
+    }
+    let o = tool("pdftotext", &[pdf.to_str().expect("path"), "-"], &[]);
+    let text = squeeze(&String::from_utf8_lossy(&o.stdout));
+    assert!(text.contains(&squeeze(&doc.title.concat())));
+}
