@@ -499,13 +499,16 @@ fn styles_name_fonts_explicitly_and_set_the_gbt9704_page() {
         assert_eq!(rpr.val("w:sz"), Some(size), "{id}: size");
     }
     let ppr = |id: &str| by_id[id].kid("w:pPr").expect("pPr").clone();
-    let body = ppr("Body");
-    let ind = body.kid("w:ind").expect("ind");
+    let body_ppr = ppr("Body");
+    let ind = body_ppr.kid("w:ind").expect("ind");
     assert_eq!(ind.attr("w:firstLineChars"), Some("200"));
     assert_eq!(ind.attr("w:firstLine"), Some("632"));
-    let sp = body.kid("w:spacing").expect("spacing");
+    let sp = body_ppr.kid("w:spacing").expect("spacing");
     assert_eq!((sp.attr("w:line"), sp.attr("w:lineRule")), (Some("579"), Some("exact")));
-    assert_eq!(body.val("w:jc"), Some("both"));
+    assert_eq!(body_ppr.val("w:jc"), Some("both"));
+    // Prose sets the grid itself: exact lines, 28 characters by condensing half a point.
+    assert_eq!(body_ppr.val("w:snapToGrid"), Some("0"));
+    assert_eq!(by_id["Body"].kid("w:rPr").and_then(|r| r.val("w:spacing")), Some("-10"));
     assert_eq!(ppr("Title").val("w:jc"), Some("center"));
     assert_eq!(ppr("Heading1").val("w:outlineLvl"), Some("0"));
     assert!(by_id["Heading3"].kid("w:rPr").and_then(|r| r.kid("w:b")).is_some());
@@ -515,7 +518,7 @@ fn styles_name_fonts_explicitly_and_set_the_gbt9704_page() {
     assert_eq!(ppr("SignOff").val("w:jc"), Some("right"));
 
     // The section: A4, 37/35/28/26 mm, the 22 × 28 grid, odd and even footers.
-    let b = body_of(&entries);
+    let b = body(&entries);
     let sect = b.kid("w:sectPr").expect("sectPr");
     let pg = sect.kid("w:pgSz").expect("pgSz");
     assert_eq!((pg.attr("w:w"), pg.attr("w:h")), (Some("11906"), Some("16838")));
@@ -545,10 +548,6 @@ fn styles_name_fonts_explicitly_and_set_the_gbt9704_page() {
         assert_eq!(target, want);
     }
     assert!(part(&entries, "word/settings.xml").contains("<w:evenAndOddHeaders/>"));
-}
-
-fn body_of(entries: &[(String, Vec<u8>)]) -> X {
-    body(entries)
 }
 
 #[test]

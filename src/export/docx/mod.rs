@@ -1,20 +1,33 @@
 //! DOCX export: an editable Word document of the resolved report, in the GB/T 9704 layout.
 //!
 //! The only module that sees docx-rs. Steps:
-//! 1. [`content::build`]: the body (title, headings, paragraphs, tables, sign-off) and the
+//! 1. `content::build`: the body (title, headings, paragraphs, tables, sign-off) and the
 //!    odd/even page-number footers with docx-rs, on an A4 section with the 22 × 28 grid.
 //! 2. docx-rs's `build()` gives the XML parts; document.xml and the footers go through
-//!    [`xml`]: schema order (ECMA-376), `w:tblHeader` on header rows, paragraph ids dropped
+//!    `xml`: schema order (ECMA-376), `w:tblHeader` on header rows, paragraph ids dropped
 //!    (docx-rs numbers them from a thread-local counter).
-//! 3. The other parts are written here: styles ([`styles`]), settings, font table, theme,
-//!    core/app properties, content types and relationships ([`parts`]).
-//! 4. [`package`]: a zip with deflated entries in a fixed order and 1980-01-01 timestamps,
+//! 3. The other parts are written here: styles (`styles`), settings, font table, theme,
+//!    core/app properties, content types and relationships (`parts`).
+//! 4. `package`: a zip with deflated entries in a fixed order and 1980-01-01 timestamps,
 //!    so the same document gives the same bytes.
 //!
-//! Fonts: styles name the official fonts (or the caller's, per [`Role`]); the font table
-//! gives each its PANOSE/charset data and names nianbao's bundled font for the role as
-//! `w:altName`. With [`DocxOptions::embed_fonts`], the given TrueType fonts are embedded,
-//! obfuscated as Word does, and the styles name them instead.
+//! # Fonts
+//! Styles name the official fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312, 宋体, Times
+//! New Roman) or the caller's, per [`Role`]. Where a font is missing, the font table decides
+//! what replaces it: each entry has the PANOSE number, GB2312 character set, family and pitch
+//! of the official font of its role (what Word and WPS match on, so a missing 仿宋_GB2312
+//! becomes Windows' 仿宋) and `w:altName` naming nianbao's bundled font for the role.
+//! LibreOffice ignores both and asks fontconfig; it shows the bundled fonts when fontconfig
+//! aliases the official names to them (see `tests/tools/docx-fonts.conf.in`), or when the
+//! fonts are embedded: with [`DocxOptions::embed_fonts`], the given TrueType fonts are
+//! embedded whole, obfuscated as ECMA-376 Part 1 §17.8.1 prescribes, and the styles name
+//! them (Word and LibreOffice match embedded fonts by their own family name).
+//!
+//! # Where the DOCX differs from the PDF
+//! - Merged row labels split by a page break are not repeated on the continuation page
+//!   (Word has no such feature; the PDF repeats them).
+//! - The text after a table starts right below it; the PDF moves it to the next grid line.
+//! - Line breaks are Word's (or LibreOffice's): 禁则 and punctuation compression are theirs.
 
 mod content;
 mod fonts;
