@@ -118,7 +118,7 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
         let b =
             indicatif::ProgressBar::with_draw_target(Some(jobs.len() as u64), indicatif::ProgressDrawTarget::stderr());
         if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} reports · {per_sec} · ETA {eta} · {msg}")
+            indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} reports · {per_sec:1} · ETA {eta} · {msg}")
         {
             b.set_style(style.progress_chars("=> "));
         }
@@ -159,9 +159,10 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
                 if summary.not_started > 0 {
                     line += &format!(", {} not started (--fail-fast)", summary.not_started);
                 }
+                let done = summary.written + summary.rejected + summary.failed;
                 line += &format!(
                     " in {secs:.1} s ({:.0} reports/s); {} warnings",
-                    summary.rate(),
+                    done as f64 / secs.max(1e-9),
                     summary.warnings
                 );
                 if summary.temporaries_removed > 0 {

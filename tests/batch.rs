@@ -475,3 +475,35 @@ fn a_killed_batch_leaves_only_complete_files() {
     assert_eq!(after.iter().filter(|f| f.ends_with(".pdf")).count(), 48);
     assert_eq!(after.iter().filter(|f| f.ends_with(".docx")).count(), 48);
 }
+
+#[test]
+fn json_diagnostics_mode_prints_one_object_per_line() {
+    let t = Tmp::new("json");
+    t.put("in/good.json", &example("pingtan-2021"));
+    t.put("in/bad.json", b"{}");
+    let out = t.0.join("out");
+    let r = nianbao(
+        &[
+            "--diagnostics",
+            "json",
+            "batch",
+            s(&t.0.join("in")),
+            "-o",
+            s(&out),
+            "--docx",
+        ],
+        None,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let lines: Vec<Value> = r
+        .stderr
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l}: {e}")))
+        .collect();
+    assert!(lines
+        .iter()
+        .any(|v| v["file"].as_str().is_some_and(|f| f.ends_with("bad.json")) && v["severity"] == "error"));
+    let summary = &lines.last().unwrap()["summary"];
+    assert_eq!((&summary["written"], &summary["rejected"]), (&1.into(), &1.into()));
+    assert!(out.join("good.docx").is_file());
+}
