@@ -9,7 +9,6 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
-use std::time::Instant;
 
 use nianbao::export::docx::{self, DocxError, DocxOptions};
 use nianbao::model::{Align, Block, CellRole, Document, Table, TableCell, TableRow};
@@ -793,23 +792,11 @@ fn odd_inputs_give_valid_tables_or_clear_errors() {
 }
 
 #[test]
-fn size_and_speed() {
-    let docs: Vec<(String, Document)> = examples().iter().map(|e| (stem(e), document(e))).collect();
-    for (name, doc) in &docs {
-        // The fastest of 20 runs: other tests (LibreOffice) share the CPU meanwhile.
-        let mut best = std::time::Duration::MAX;
-        let mut len = 0;
-        for _ in 0..20 {
-            let t = Instant::now();
-            len = write(doc).len();
-            best = best.min(t.elapsed());
-        }
-        eprintln!("{name}: {len} bytes, {best:?} per DOCX");
-        assert!(len <= 40 * 1024, "{name}: {len} bytes");
-        // The 10 ms target holds for optimised builds; debug builds are several times slower.
-        if !cfg!(debug_assertions) {
-            assert!(best.as_millis() <= 10, "{name}: {best:?} per DOCX, over 10 ms");
-        }
+fn docx_files_stay_small() {
+    // Speed is measured by `cargo bench` (benches/render.rs), not asserted here.
+    for e in examples() {
+        let len = write(&document(&e)).len();
+        assert!(len <= 40 * 1024, "{}: {len} bytes", stem(&e));
     }
 }
 
