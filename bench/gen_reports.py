@@ -94,9 +94,13 @@ def cells(rng, fmt, kinds, defs, i1, big):
     totals = [d[0] for d in defs]
 
     def compute():
-        for _ in range(5):
+        # Totals defined from other totals come out once their parts are known.
+        for k in [k for k in v if kinds[k] == "total"]:
+            del v[k]
+        for _ in range(len(defs)):
             for t, parts in defs:
-                v[t] = sum(v[p] for p in parts)
+                if t not in v and all(p in v for p in parts):
+                    v[t] = sum(v[p] for p in parts)
 
     # I-1 per column: new + carried_over = results.total + carried_forward.
     compute()
@@ -176,7 +180,7 @@ def report(rng, idx, region, county, pools, templates):
 def break_report(kind, r, text):
     """Returns the bytes of a broken version of a report."""
     if kind == 0:  # JSON syntax: truncated
-        return text.encode("utf-8")[: len(text) // 2]
+        return text[: len(text) // 2].encode("utf-8")
     if kind == 1:  # identity I-1 fails
         r = json.loads(text)
         r["requests"]["new"]["natural"] = (r["requests"]["new"].get("natural") or 0) + 7
