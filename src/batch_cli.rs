@@ -91,20 +91,16 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
     if !pdf && !docx {
         (pdf, docx) = (true, true);
     }
-    let fonts = if pdf {
-        match nianbao::text::fonts::FontBook::load(&args.render.font_config()) {
-            Ok(f) => f,
-            Err(e) => {
-                print_operational("fonts", &e.0, how);
-                return 2;
-            }
+    let (fonts, render) = match args.render.prepare(pdf, docx) {
+        Ok(x) => x,
+        Err(e) => {
+            print_operational("fonts", &e, how);
+            return 2;
         }
-    } else {
-        nianbao::text::fonts::FontBook::empty()
     };
     let opts = batch::Options {
         out_dir: args.output.clone(),
-        render: args.render.options(pdf, docx),
+        render,
         jobs: args
             .jobs
             .map(|j| j as usize)

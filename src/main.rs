@@ -104,6 +104,10 @@ struct RenderArgs {
     /// song, latin; names are matched against the fonts' name tables, Chinese names included
     #[arg(long, value_name = "ROLE=FONT")]
     font: Vec<nianbao::text::fonts::RoleOverride>,
+    /// Embed the fonts in the DOCX (obfuscated, as Word does; about 13 MB), so that it shows
+    /// the bundled fonts where the official ones are missing
+    #[arg(long)]
+    embed_fonts: bool,
     /// Say which font served each role and which characters fell back to another font
     #[arg(short, long)]
     verbose: bool,
@@ -229,16 +233,30 @@ impl RenderArgs {
         }
     }
 
-    fn options(&self, pdf: bool, docx: bool) -> nianbao::render::RenderOptions {
-        nianbao::render::RenderOptions {
+    /// Loads the fonts the job needs (none for a plain DOCX) and builds the render options.
+    fn prepare(
+        &self,
+        pdf: bool,
+        docx: bool,
+    ) -> Result<(nianbao::text::fonts::FontBook, nianbao::render::RenderOptions), String> {
+        let config = self.font_config();
+        let embed = docx && self.embed_fonts;
+        let fonts = if pdf || embed {
+            nianbao::text::fonts::FontBook::load(&config).map_err(|e| e.0)?
+        } else {
+            nianbao::text::fonts::FontBook::empty()
+        };
+        let docx_options = nianbao::render::docx_options(&config, &fonts, embed)?;
+        let opts = nianbao::render::RenderOptions {
             pdf,
             docx,
             check: Options {
                 as_published: self.as_published,
             },
             pdf_options: nianbao::export::pdf::PdfOptions { pdfa: !self.no_pdfa },
-            docx_options: Default::default(),
-        }
+            docx_options,
+        };
+        Ok((fonts, opts))
     }
 }
 
@@ -338,19 +356,15 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
             return 2;
         }
     };
-    let fonts = if pdf {
-        match nianbao::text::fonts::FontBook::load(&args.font_config()) {
-            Ok(f) => f,
-            Err(e) => {
-                print_operational(&name, &e.0, how);
-                return 2;
-            }
+    let (fonts, opts) = match args.prepare(pdf, docx) {
+        Ok(x) => x,
+        Err(e) => {
+            print_operational(&name, &e, how);
+            return 2;
         }
-    } else {
-        nianbao::text::fonts::FontBook::empty()
     };
     let mut diags = Vec::new();
-    let result = nianbao::render::render(&bytes, &fonts, &args.options(pdf, docx), &mut diags);
+    let result = nianbao::render::render(&bytes, &fonts, &opts, &mut diags);
     print_diagnostics(&name, &diags, how);
     let out = match result {
         Ok(o) => o,

@@ -2,9 +2,10 @@
 //! formats, in memory. Callers decide where the bytes go.
 
 use crate::diag::{has_errors, Diagnostic, Locus};
+use crate::export::docx::{DocxOptions, EmbeddedFont, EmbeddedFonts};
 use crate::export::pdf::PdfOptions;
 use crate::layout::FontUse;
-use crate::text::fonts::FontBook;
+use crate::text::fonts::{Face, FontBook, FontConfig};
 use crate::validate;
 
 /// What to produce.
@@ -25,6 +26,33 @@ pub struct Rendered {
     /// PDF page count (0 when no PDF was made).
     pub pages: usize,
     pub font_use: FontUse,
+}
+
+/// DOCX font options from the user's font configuration: a replaced role names the user's
+/// font (its family name when it was given as a file), the others the official names; with
+/// `embed`, each role's font from `book` is embedded. Fails when a font cannot be embedded.
+pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result<DocxOptions, String> {
+    let mut opts = DocxOptions::default();
+    for o in &config.overrides {
+        let p = std::path::Path::new(&o.font);
+        let name = if p.is_file() {
+            Face::open(p, 0).map_err(|e| e.0)?.family
+        } else {
+            o.font.clone()
+        };
+        opts.fonts.insert(o.role, name);
+    }
+    if embed {
+        let mut by_role = std::collections::BTreeMap::new();
+        for role in crate::style::Role::ALL {
+            let face = book.primary(role);
+            let f = EmbeddedFont::from_ttf(face.data.as_slice())
+                .map_err(|e| format!("failed to embed {} ({e})", face.path.display()))?;
+            by_role.insert(role, f);
+        }
+        opts.embed_fonts = Some(EmbeddedFonts { by_role });
+    }
+    Ok(opts)
 }
 
 /// Why a report produced no output.

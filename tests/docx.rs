@@ -1293,3 +1293,46 @@ fn embedded_fonts_are_obfuscated_named_by_the_styles_and_used_by_libreoffice() {
     let text = squeeze(&String::from_utf8_lossy(&o.stdout));
     assert!(text.contains(&squeeze(&doc.title.concat())));
 }
+
+/// The CLI passes the font options to the DOCX: a role given as a file names its family, and
+/// `--embed-fonts` embeds every role's font.
+#[test]
+fn cli_font_options_reach_the_docx() {
+    let dir = temp_dir("cli-fonts");
+    let out = dir.join("r.docx");
+    let ex = root().join("examples/zibo-2020.json");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["render", ex.to_str().unwrap(), "--docx", "-o", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        unzip(&std::fs::read(&out).unwrap())
+    };
+    let noto = root().join("fonts/NotoSerifCJKsc-Regular.ttf");
+    let entries = run(&[
+        "--font",
+        &format!("body={}", noto.display()),
+        "--font",
+        "heading1=方正黑体_GBK",
+    ]);
+    let styles = part(&entries, "word/styles.xml");
+    assert!(
+        styles.contains("w:eastAsia=\"Noto Serif CJK SC\""),
+        "body names the file's family"
+    );
+    assert!(
+        styles.contains("w:eastAsia=\"方正黑体_GBK\""),
+        "a name is written as given"
+    );
+    assert!(
+        !entries.iter().any(|(n, _)| n.ends_with(".odttf")),
+        "nothing embedded by default"
+    );
+    let entries = run(&["--embed-fonts"]);
+    let embedded = entries.iter().filter(|(n, _)| n.ends_with(".odttf")).count();
+    assert!(embedded >= 5, "every role's font is embedded ({embedded})");
+    assert!(part(&entries, "word/fontTable.xml").contains("w:embedRegular"));
+}
