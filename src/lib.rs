@@ -8,6 +8,12 @@
 //! 3. [`load`] runs steps 1 and 2 and says whether the report may be rendered.
 //! 4. [`model::resolve`]: checked report → [`model::Document`], the format-neutral document
 //!    (blocks, runs, tables with spans and column widths) that both backends print.
+//! 5. [`layout::layout`]: document + [`text::fonts::FontBook`] → [`layout::Pages`] (glyph runs,
+//!    rules, fills on GB/T 9704 pages), drawn by [`export::pdf::write`] (krilla).
+//! 6. [`export::docx::write`]: document → DOCX (Word re-flows text itself, so it is built from
+//!    the document, not from pages).
+//! 7. [`render::render`] runs the whole job for one report in memory; [`batch`] runs it over
+//!    archives on all cores, writing through [`output::write_atomic`].
 //!
 //! The library never prints and never exits; the `nianbao` binary does both.
 
