@@ -3,7 +3,7 @@
 //! A [`Template`] holds the six section headings, the three statistics tables (every label
 //! verbatim, header merges, the input key and kind of every value cell) and the arithmetic
 //! identities. Code never spells out a statutory label: it reads it from here.
-//! The JSON files are compiled into the library, and [`Template::check`] proves each one
+//! The JSON files are compiled into the library, and [`Template::from_json`] checks each one
 //! consistent (rectangular grid, spans inside the grid, every key on exactly one cell).
 
 use serde::Deserialize;
