@@ -59,7 +59,8 @@ echo
 echo "| run | reports | seconds | reports/s | vs one process per report | CPU ms per report | peak RSS MB |"
 echo "|---|---:|---:|---:|---:|---:|---:|"
 # Baseline: one process per report (the first BASELINE reports, sorted).
-find "$work/in" -name '*.json' | sort | head -n "$base_n" >"$work/list"
+find "$work/in" -name '*.json' | sort >"$work/all"
+head -n "$base_n" "$work/all" >"$work/list"
 timed "$work/e" bash -c 'while read -r f; do "$1" render "$f" -o "$2/" >/dev/null 2>&1; done <"$3"; true' _ \
   "$bin" "$work/base" "$work/list"
 row "one \`render\` process per report, sequential (baseline)" "$base_n"
