@@ -517,7 +517,8 @@ impl Reader<'_> {
                 };
                 match n.value.parse::<i64>() {
                     Ok(i) if (min..=MAX_COUNT).contains(&i) => Cell::Int(i),
-                    Ok(_) => {
+                    // An integer out of range, also one too long for i64.
+                    r if r.is_ok() || is_integer_literal(n.value) => {
                         let locus = self.at(path, v);
                         self.err(
                             "range",
@@ -527,17 +528,7 @@ impl Reader<'_> {
                         );
                         Cell::Invalid
                     }
-                    Err(_) if is_integer_literal(n.value) => {
-                        let locus = self.at(path, v);
-                        self.err(
-                            "range",
-                            locus,
-                            format!("{} is out of range ({min} … {MAX_COUNT})", n.value),
-                            format!("write {what} of at most 12 digits"),
-                        );
-                        Cell::Invalid
-                    }
-                    Err(_) => {
+                    _ => {
                         let locus = self.at(path, v);
                         self.err(
                             "type",

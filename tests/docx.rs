@@ -5,6 +5,9 @@
 //! The external-tool tests fail (they do not skip) when a tool is missing: run
 //! `bash .ci/setup` to install them.
 
+mod common;
+
+use common::{examples, root, temp_dir};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -19,33 +22,10 @@ use quick_xml::events::Event;
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn examples() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
-        .expect("examples folder")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    v.sort();
-    assert!(!v.is_empty(), "no examples found");
-    v
-}
-
 fn stem(p: &Path) -> String {
     p.file_stem()
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default()
-}
-
-/// A fresh folder for one test.
-fn temp_dir(name: &str) -> PathBuf {
-    let d = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("docx-{name}"));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).expect("temp dir");
-    d
 }
 
 fn checked(bytes: &[u8]) -> nianbao::validate::Checked {
