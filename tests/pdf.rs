@@ -436,3 +436,39 @@ fn the_sign_off_follows_the_date_rule() {
             || (right_edge - d_right - CHAR_PITCH * 4).0.abs() < CHAR_PITCH.0 / 4
     );
 }
+
+#[test]
+fn a_url_longer_than_a_line_breaks_inside_rather_than_overflow() {
+    let url = format!("https://www.example.gov.cn/{}/index.html", "zwgk/zfxxgk/ndbg".repeat(5));
+    let mut doc = long_paragraph_doc(10);
+    doc.blocks = vec![Block::Paragraph {
+        runs: vec![nianbao::input::Run {
+            text: format!("详见{url}。"),
+            bold: false,
+        }],
+    }];
+    let pages = layout::layout(&doc, fonts());
+    let runs: Vec<&layout::GlyphRun> = body_runs(&pages).map(|(_, r)| r).collect();
+    for r in &runs {
+        assert!(
+            r.x + r.width() <= MARGIN_LEFT + TEXT_WIDTH + Length::pt(1),
+            "{:?} overflows",
+            r.text
+        );
+    }
+    let text: String = runs
+        .iter()
+        .filter(|r| r.size == nianbao::style::BODY.size)
+        .map(|r| r.text.as_str())
+        .collect();
+    assert_eq!(text, format!("详见{url}。"));
+    // A URL that fits stays whole on one line.
+    doc.blocks = vec![Block::Paragraph {
+        runs: vec![nianbao::input::Run {
+            text: format!("{}详见https://www.pingtan.gov.cn。", "政".repeat(20)),
+            bold: false,
+        }],
+    }];
+    let pages = layout::layout(&doc, fonts());
+    assert!(body_runs(&pages).any(|(_, r)| r.text == "https://www.pingtan.gov.cn"));
+}

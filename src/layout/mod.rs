@@ -269,12 +269,30 @@ impl Composer<'_> {
                     None => false,
                     Some(p) => breaking::may_break_between(p, &s),
                 };
+                prev = Some(s.clone());
+                if m.width > rest && m.glyphs.len() > 1 {
+                    // A URL or number longer than a whole line: the only place it may break
+                    // is inside, character by character.
+                    for (i, g) in m.glyphs.iter().enumerate() {
+                        pieces.push(Piece {
+                            width: g.3 .0,
+                            space: false,
+                            break_before: i > 0 || break_before,
+                        });
+                        texts.push((g.0.to_string(), run.bold || st.bold));
+                        measured.push(Measured {
+                            glyphs: vec![*g],
+                            width: g.3,
+                            space: false,
+                        });
+                    }
+                    continue;
+                }
                 pieces.push(Piece {
                     width: m.width.0,
                     space: m.space,
                     break_before,
                 });
-                prev = Some(s.clone());
                 texts.push((s, run.bold || st.bold));
                 measured.push(m);
             }
