@@ -159,7 +159,13 @@ pub fn place(t: &Table, c: &mut Composer) {
             // Carry rows over while a merged label continued on the next page would not
             // have room for its text there.
             let mut moved: Vec<usize> = Vec::new();
-            while seg.len() > 1 && too_short_to_continue(t, &m, moved.first().copied().unwrap_or(r), hdr) {
+            // A table without repeated header rows (二) breaks only before a block
+            // 「第二十条第（X）项」, so that every row keeps its column headers.
+            let splits_block = |at: usize| hdr == 0 && !starts_block(t, at);
+            while seg.len() > 1 && {
+                let at = moved.first().copied().unwrap_or(r);
+                too_short_to_continue(t, &m, at, hdr) || splits_block(at)
+            } {
                 moved.insert(0, seg.pop().expect("len > 1"));
             }
             y = header_h + moved.iter().map(|&x| m.heights[x]).sum::<Length>();
@@ -184,6 +190,11 @@ pub fn place(t: &Table, c: &mut Composer) {
     }
     // Prose continues on the next whole grid line.
     c.line = (y.0 + LINE_PITCH.0 - 1) / LINE_PITCH.0;
+}
+
+/// Whether row `r` starts a block of its own (a 「第二十条第（X）项」 row).
+fn starts_block(t: &Table, r: usize) -> bool {
+    t.rows[r].cells.iter().any(|c| c.role == CellRole::Group)
 }
 
 /// Whether starting a page at row `r` would continue a merged body label (anchored above
