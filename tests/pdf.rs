@@ -472,3 +472,47 @@ fn a_url_longer_than_a_line_breaks_inside_rather_than_overflow() {
     let pages = layout::layout(&doc, fonts());
     assert!(body_runs(&pages).any(|(_, r)| r.text == "https://www.pingtan.gov.cn"));
 }
+
+#[test]
+fn table_2_breaks_only_between_its_blocks() {
+    let labels = [
+        "规章",
+        "行政规范性文件",
+        "行政许可",
+        "行政处罚",
+        "行政强制",
+        "行政事业性收费",
+    ];
+    for filler in 0..22 {
+        let mut doc = example_doc(&root().join("examples/huaian-2024.json"));
+        let pos = doc
+            .blocks
+            .iter()
+            .position(|b| matches!(b, Block::Table(t) if t.id == "proactive"))
+            .unwrap();
+        for _ in 0..filler {
+            let runs = vec![nianbao::input::Run {
+                text: "填充".repeat(14),
+                bold: false,
+            }];
+            doc.blocks.insert(pos - 1, Block::Paragraph { runs });
+        }
+        let pages = layout::layout(&doc, fonts());
+        for (i, p) in pages.pages.iter().enumerate() {
+            let runs: Vec<&layout::GlyphRun> = p
+                .items
+                .iter()
+                .filter_map(|it| if let Item::Text(r) = it { Some(r) } else { None })
+                .collect();
+            for row in runs.iter().filter(|r| labels.contains(&r.text.as_str())) {
+                let headed = runs.iter().any(|h| h.text == "信息内容" && h.baseline < row.baseline);
+                assert!(
+                    headed,
+                    "filler {filler}, page {}: 「{}」 without its column header above it",
+                    i + 1,
+                    row.text
+                );
+            }
+        }
+    }
+}
