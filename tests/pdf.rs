@@ -516,3 +516,24 @@ fn table_2_breaks_only_between_its_blocks() {
         }
     }
 }
+
+#[test]
+fn a_long_agency_name_still_signs_off() {
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(root().join("examples/huaian-2024.json")).unwrap()).unwrap();
+    let agency = "某某省某某市某某区人民政府办公室政务公开与信息化建设领导小组办公室";
+    v["agency"] = agency.into();
+    v["date"] = "2025-01-20".into();
+    let pages = layout::layout(&document(v.to_string().as_bytes()), fonts());
+    let last = pages.pages.len() - 1;
+    let runs: Vec<&layout::GlyphRun> = body_runs(&pages).filter(|(p, _)| *p == last).map(|(_, r)| r).collect();
+    let text: String = runs.iter().map(|r| r.text.as_str()).collect();
+    assert!(text.ends_with(&format!("{agency}2025年1月20日")), "{text}");
+    for r in runs.iter().rev().take(4) {
+        assert!(
+            r.x + r.width() <= MARGIN_LEFT + TEXT_WIDTH - CHAR_PITCH * 2 + Length::pt(1),
+            "{:?}",
+            r.text
+        );
+    }
+}

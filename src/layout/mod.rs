@@ -442,22 +442,41 @@ impl Composer<'_> {
             indent_chars: 0,
             ..style::BODY
         };
-        let (Some(a), Some(d)) = (self.grid_line(agency, st), self.grid_line(date, st)) else {
-            return;
-        };
-        let mut a_left = TEXT_WIDTH - CHAR_PITCH * 2 - a.width;
-        let mut d_left = a_left + CHAR_PITCH * 2;
-        if d_left + d.width > TEXT_WIDTH - CHAR_PITCH * 2 {
-            // A short agency name: the date keeps 右空四字 and the agency centres over it.
-            d_left = TEXT_WIDTH - CHAR_PITCH * 4 - d.width;
-            a_left = d_left + (d.width - a.width) / 2;
+        let Some(d) = self.grid_line(date, st) else { return };
+        // The agency on one line; a name too long for it wraps, every line right-spaced two
+        // characters, and the date right-spaced four below it.
+        let runs = [Run {
+            text: agency.into(),
+            bold: false,
+        }];
+        let width = TEXT_WIDTH - CHAR_PITCH * 2;
+        let mut lines = self.lines(&runs, st, Some(CHAR_PITCH), width, width, false);
+        let mut placed: Vec<(LaidLine, Length)> = Vec::new();
+        if lines.len() == 1 {
+            let a = lines.remove(0);
+            let mut a_left = TEXT_WIDTH - CHAR_PITCH * 2 - a.width;
+            let mut d_left = a_left + CHAR_PITCH * 2;
+            if d_left + d.width > TEXT_WIDTH - CHAR_PITCH * 2 {
+                // A short agency name: the date keeps 右空四字 and the agency centres over it.
+                d_left = TEXT_WIDTH - CHAR_PITCH * 4 - d.width;
+                a_left = d_left + (d.width - a.width) / 2;
+            }
+            placed.push((a, a_left));
+            placed.push((d, d_left));
+        } else {
+            for a in lines {
+                let left = TEXT_WIDTH - CHAR_PITCH * 2 - a.width;
+                placed.push((a, left));
+            }
+            let left = TEXT_WIDTH - CHAR_PITCH * 4 - d.width;
+            placed.push((d, left));
         }
-        if self.line + 3 > LINES_PER_PAGE {
+        if self.line + 1 + placed.len() as i64 > LINES_PER_PAGE {
             self.new_page();
         } else {
             self.line += 1;
         }
-        for (l, left) in [(a, a_left), (d, d_left)] {
+        for (l, left) in placed {
             let base = Self::baseline(MARGIN_TOP + self.y(), LINE_PITCH, st.size);
             self.push_line(l, MARGIN_LEFT + left, base);
             self.line += 1;
