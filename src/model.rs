@@ -109,6 +109,16 @@ pub struct Document {
     pub signoff: Option<SignOff>,
 }
 
+impl Document {
+    /// The statute tables, in printed order.
+    pub fn tables(&self) -> impl Iterator<Item = &Table> {
+        self.blocks.iter().filter_map(|b| match b {
+            Block::Table(t) => Some(t),
+            _ => None,
+        })
+    }
+}
+
 /// Builds the document from a checked report.
 pub fn resolve(checked: &Checked) -> Document {
     let report = &checked.report;

@@ -282,14 +282,7 @@ fn tables_hold_every_label_and_number_with_the_statutes_merges() {
         let entries = unzip(&write(&doc));
         let body = body(&entries);
         let tbls: Vec<&X> = body.kids("w:tbl").collect();
-        let models: Vec<&Table> = doc
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Table(t) => Some(t),
-                _ => None,
-            })
-            .collect();
+        let models: Vec<&Table> = doc.tables().collect();
         assert_eq!(tbls.len(), models.len(), "{name}: table count");
         let template = checked.report.format.template();
         for (k, (tbl, t)) in tbls.iter().zip(&models).enumerate() {
@@ -842,14 +835,7 @@ fn python_docx_reads_the_same_document() {
             .count();
         assert_eq!(headings, 6, "{what}");
         let tables = v["tables"].as_array().expect("tables");
-        let models: Vec<&Table> = doc
-            .blocks
-            .iter()
-            .filter_map(|b| match b {
-                Block::Table(t) => Some(t),
-                _ => None,
-            })
-            .collect();
+        let models: Vec<&Table> = doc.tables().collect();
         assert_eq!(tables.len(), models.len(), "{what}");
         for (t, m) in tables.iter().zip(models) {
             assert_eq!(t["columns"].as_u64(), Some(m.widths.len() as u64), "{what} {}", m.name);
