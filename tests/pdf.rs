@@ -158,27 +158,30 @@ fn page_numbers_sit_where_the_standard_puts_them() {
     }
 }
 
+/// An example with `n` paragraphs of `text` inserted before the heading of table `table`,
+/// to move the table down the page.
+fn with_filler(example: &str, table: &str, n: usize, text: String) -> Document {
+    let mut doc = example_doc(&root().join("examples").join(example));
+    let at = doc
+        .blocks
+        .iter()
+        .position(|b| matches!(b, Block::Table(t) if t.id == table))
+        .unwrap();
+    for _ in 0..n {
+        let runs = vec![nianbao::input::Run {
+            text: text.clone(),
+            bold: false,
+        }];
+        doc.blocks.insert(at - 1, Block::Paragraph { runs });
+    }
+    doc
+}
+
 #[test]
 fn tables_repeat_their_header_rows_after_a_page_break() {
     // Push table 三 towards the bottom of a page so that it must break.
     for filler in 8..20 {
-        let mut doc = example_doc(&root().join("examples/pingtan-2021.json"));
-        let pos = doc
-            .blocks
-            .iter()
-            .position(|b| matches!(b, Block::Table(t) if t.id == "requests"))
-            .unwrap();
-        for _ in 0..filler {
-            doc.blocks.insert(
-                pos - 1,
-                Block::Paragraph {
-                    runs: vec![nianbao::input::Run {
-                        text: "填充".repeat(27),
-                        bold: false,
-                    }],
-                },
-            );
-        }
+        let doc = with_filler("pingtan-2021.json", "requests", filler, "填充".repeat(27));
         let pages = layout::layout(&doc, fonts());
         let with_header: Vec<usize> = pages
             .pages
@@ -484,19 +487,7 @@ fn table_2_breaks_only_between_its_blocks() {
         "行政事业性收费",
     ];
     for filler in 0..22 {
-        let mut doc = example_doc(&root().join("examples/huaian-2024.json"));
-        let pos = doc
-            .blocks
-            .iter()
-            .position(|b| matches!(b, Block::Table(t) if t.id == "proactive"))
-            .unwrap();
-        for _ in 0..filler {
-            let runs = vec![nianbao::input::Run {
-                text: "填充".repeat(14),
-                bold: false,
-            }];
-            doc.blocks.insert(pos - 1, Block::Paragraph { runs });
-        }
+        let doc = with_filler("huaian-2024.json", "proactive", filler, "填充".repeat(14));
         let pages = layout::layout(&doc, fonts());
         for (i, p) in pages.pages.iter().enumerate() {
             let runs: Vec<&layout::GlyphRun> = p
