@@ -27,7 +27,10 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
         .collect();
     names.sort();
-    let check = Options { as_published: true };
+    let check = Options {
+        as_published: true,
+        ..Default::default()
+    };
     println!(
         "{:<22} {:>10} {:>10} {:>10} {:>10} {:>9} {:>9}",
         "report", "validate", "layout", "pdf", "docx", "pdf KB", "docx KB"

@@ -16,7 +16,13 @@ use std::sync::OnceLock;
 #[allow(dead_code)] // used by the parse_validate target only
 pub fn parse_validate(data: &[u8]) {
     for as_published in [false, true] {
-        let (checked, diags) = nianbao::load(data, Options { as_published });
+        let (checked, diags) = nianbao::load(
+            data,
+            Options {
+                as_published,
+                ..Default::default()
+            },
+        );
         if checked.is_none() {
             assert!(
                 has_errors(&diags),
@@ -28,7 +34,14 @@ pub fn parse_validate(data: &[u8]) {
         }
         if as_published {
             // Archive mode turns only identity failures into warnings: it never adds errors.
-            let strict = nianbao::load(data, Options { as_published: false }).1;
+            let strict = nianbao::load(
+                data,
+                Options {
+                    as_published: false,
+                    ..Default::default()
+                },
+            )
+            .1;
             let errors = |v: &[nianbao::diag::Diagnostic]| v.iter().filter(|d| d.severity == Severity::Error).count();
             assert!(errors(&diags) <= errors(&strict));
         }
@@ -148,7 +161,7 @@ pub fn arbitrary_report(data: &[u8]) -> Value {
             }
         }
     }
-    strip_totals(&mut report);
+    nianbao::init::strip_totals(&mut report);
     report
 }
 
@@ -167,16 +180,6 @@ fn set_path(root: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
-/// Removes every `total` key that sums other cells, so the engine computes it.
-fn strip_totals(v: &mut Value) {
-    if let Value::Object(m) = v {
-        m.remove("total");
-        for child in m.values_mut() {
-            strip_totals(child);
-        }
-    }
-}
-
 /// A structured report → resolve → layout → PDF and DOCX. Promises: no panic; a report that
 /// validates renders to both formats.
 #[allow(dead_code)] // used by the render target only
@@ -186,7 +189,10 @@ pub fn render_report(data: &[u8]) {
     let opts = RenderOptions {
         pdf: true,
         docx: true,
-        check: Options { as_published: true },
+        check: Options {
+            as_published: true,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let mut diags = Vec::new();

@@ -63,6 +63,9 @@ pub struct Report {
     pub format: Format,
     pub year: i64,
     pub agency: String,
+    /// A stable id of the agency (e.g. its 统一社会信用代码), which makes reports of one agency
+    /// a series even when its name changes.
+    pub agency_id: Option<String>,
     /// One string per printed line.
     pub title: Vec<String>,
     pub date: Option<Date>,
@@ -159,6 +162,7 @@ const TOP_FIELDS: &[&str] = &[
     "format",
     "year",
     "agency",
+    "agency_id",
     "title",
     "date",
     "preamble",
@@ -347,6 +351,16 @@ impl Reader<'_> {
         let template = format.template();
 
         let agency = self.required_text(&f, "agency").unwrap_or_default();
+        let agency_id = match f.get("agency_id") {
+            None => None,
+            Some(Value::StringLit(s)) => {
+                Some(self.nonempty(&s.value, "$.agency_id", f.get("agency_id").expect("present")))
+            }
+            Some(v) => {
+                self.type_err("$.agency_id", v, "a string (e.g. a 统一社会信用代码)");
+                None
+            }
+        };
         let title = match f.get("title") {
             None => vec![
                 agency.clone(),
@@ -461,6 +475,7 @@ impl Reader<'_> {
             format,
             year: year.unwrap_or_default(),
             agency,
+            agency_id,
             title,
             date,
             preamble,

@@ -5,7 +5,8 @@
 //!    [`diag::Diagnostic`]s with JSON paths.
 //! 2. [`validate::check`]: the report against its [`template::Template`] (the statute's
 //!    format as data, from `templates/`): totals computed, identities I-1…I-4 checked.
-//! 3. [`load`] runs steps 1 and 2 and says whether the report may be rendered.
+//! 3. [`load`] runs steps 1 and 2 and the prose cross-checks ([`crosscheck`]), and says
+//!    whether the report may be rendered.
 //! 4. [`model::resolve`]: checked report → [`model::Document`], the format-neutral document
 //!    (blocks, runs, tables with spans and column widths) that both backends print.
 //! 5. [`layout::layout`]: document + [`text::fonts::FontBook`] → [`layout::Pages`] (glyph runs,
@@ -18,6 +19,7 @@
 //! The library never prints and never exits; the `nianbao` binary does both.
 
 pub mod batch;
+pub mod crosscheck;
 pub mod diag;
 pub mod export;
 pub mod init;
@@ -40,5 +42,9 @@ use diag::Diagnostic;
 pub fn load(bytes: &[u8], opts: validate::Options) -> (Option<validate::Checked>, Vec<Diagnostic>) {
     let (report, mut diags) = input::parse(bytes);
     let checked = report.map(|r| validate::check(r, opts, &mut diags));
+    if let Some(c) = &checked {
+        let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok();
+        crosscheck::prose::check(c, text, opts.strict, &mut diags);
+    }
     (checked, diags)
 }

@@ -50,6 +50,19 @@ enum Command {
         /// Archive mode: identity failures (I-1…I-4) are warnings, numbers are kept as published
         #[arg(long)]
         as_published: bool,
+        /// Cross-check findings (X-…: prose against tables, year against year) are errors
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Check an archive year against year: each agency's 上年结转 against last year's
+    /// 结转下年度, 现行有效件数, missing and duplicate years (folders searched for *.json)
+    #[command(after_help = EXIT_STATUS)]
+    CheckSeries {
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        /// Findings are errors (X-in-force stays a warning)
+        #[arg(long)]
+        strict: bool,
     },
     /// Print a complete skeleton report (every key, all zeros) that validates as it is
     Init {
@@ -116,7 +129,12 @@ struct RenderArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let code = match cli.command {
-        Command::Validate { files, as_published } => validate(&files, Options { as_published }, cli.diagnostics),
+        Command::Validate {
+            files,
+            as_published,
+            strict,
+        } => validate(&files, Options { as_published, strict }, cli.diagnostics),
+        Command::CheckSeries { inputs, strict } => check_series(&inputs, strict, cli.diagnostics),
         Command::Init { format, year, agency } => {
             let f = match format {
                 FormatArg::F2019 => Format::F2019,
@@ -172,6 +190,7 @@ fn display_name(path: &Path) -> String {
 
 fn validate(files: &[PathBuf], opts: Options, how: DiagFormat) -> u8 {
     let mut worst = 0;
+    let mut series = Vec::new();
     for path in files {
         let name = display_name(path);
         let bytes = match read_input(path) {
@@ -182,13 +201,61 @@ fn validate(files: &[PathBuf], opts: Options, how: DiagFormat) -> u8 {
                 continue;
             }
         };
-        let (_, diags) = nianbao::load(&bytes, opts);
+        let (checked, diags) = nianbao::load(&bytes, opts);
         print_diagnostics(&name, &diags, how);
         if nianbao::diag::has_errors(&diags) {
             worst = worst.max(1);
         }
+        series.extend(checked.map(|c| (name, c)));
+    }
+    worst.max(print_series(&series, opts.strict, how))
+}
+
+/// Year-to-year findings over the reports read; returns 1 when one is an error.
+fn print_series(reports: &[(String, nianbao::validate::Checked)], strict: bool, how: DiagFormat) -> u8 {
+    let refs: Vec<(String, &nianbao::validate::Checked)> = reports.iter().map(|(n, c)| (n.clone(), c)).collect();
+    let mut worst = 0;
+    for f in nianbao::crosscheck::series::check(&refs, strict) {
+        print_diagnostics(&f.file, std::slice::from_ref(&f.diagnostic), how);
+        if f.diagnostic.severity == Severity::Error {
+            worst = 1;
+        }
     }
     worst
+}
+
+/// `check-series`: reads every report (as published), then checks the series only.
+fn check_series(inputs: &[PathBuf], strict: bool, how: DiagFormat) -> u8 {
+    let opts = Options {
+        as_published: true,
+        strict: false,
+    };
+    let mut worst = 0;
+    let mut reports = Vec::new();
+    for job in nianbao::batch::collect(inputs, Path::new("")) {
+        let name = display_name(&job.input);
+        if let Some(p) = job.problem {
+            print_operational(&name, &p, how);
+            worst = 2;
+            continue;
+        }
+        let bytes = match read_input(&job.input) {
+            Ok(b) => b,
+            Err(e) => {
+                print_operational(&name, &e, how);
+                worst = 2;
+                continue;
+            }
+        };
+        match nianbao::load(&bytes, opts) {
+            (Some(c), d) if !nianbao::diag::has_errors(&d) => reports.push((name, c)),
+            (_, d) => {
+                print_diagnostics(&name, &d, how);
+                worst = worst.max(1);
+            }
+        }
+    }
+    worst.max(print_series(&reports, strict, how))
 }
 
 fn print_operational(file: &str, message: &str, how: DiagFormat) {
@@ -252,6 +319,7 @@ impl RenderArgs {
             docx,
             check: Options {
                 as_published: self.as_published,
+                ..Default::default()
             },
             pdf_options: nianbao::export::pdf::PdfOptions { pdfa: !self.no_pdfa },
             docx_options,

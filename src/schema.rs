@@ -45,6 +45,10 @@ pub fn json_schema() -> Value {
         "agency".into(),
         json!({"type": "string", "minLength": 1, "description": "报告机关名称（落款、元数据作者）"}),
     );
+    properties.insert(
+        "agency_id".into(),
+        json!({"type": "string", "minLength": 1, "description": "机关的稳定标识（如统一社会信用代码），用于跨年度核对；可选"}),
+    );
     properties.insert("title".into(), json!({"description": "标题，每个字符串为一行；缺省为「机关名称」「某年政府信息公开工作年度报告」两行",
         "anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}]}));
     properties.insert("date".into(), json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "成文日期 YYYY-MM-DD：落款日期及文档元数据日期"}));

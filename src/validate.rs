@@ -14,6 +14,8 @@ use std::collections::BTreeMap;
 pub struct Options {
     /// Reproduce a published report as it was: identity failures become warnings.
     pub as_published: bool,
+    /// Cross-check findings (prose against tables, year against year) are errors, not warnings.
+    pub strict: bool,
 }
 
 /// A value ready to print.

@@ -17,7 +17,13 @@ fn fonts() -> &'static FontBook {
 }
 
 fn document(json: &[u8]) -> Document {
-    let (checked, diags) = nianbao::load(json, Options { as_published: true });
+    let (checked, diags) = nianbao::load(
+        json,
+        Options {
+            as_published: true,
+            ..Default::default()
+        },
+    );
     assert!(!nianbao::diag::has_errors(&diags), "{diags:?}");
     nianbao::model::resolve(&checked.expect("report"))
 }
@@ -334,7 +340,10 @@ fn pdfs_are_identical_for_identical_input_also_in_one_process() {
         ..Default::default()
     };
     let opts = nianbao::render::RenderOptions {
-        check: Options { as_published: true },
+        check: Options {
+            as_published: true,
+            ..Default::default()
+        },
         ..opts
     };
     let a = nianbao::render::render(&json, fonts(), &opts, &mut Vec::new())

@@ -1,0 +1,253 @@
+//! One year against the next: reports of the same agency (same `agency_id`, else the same
+//! normalised `agency`) must carry their pending applications over, and the 2021 format's
+//! 现行有效件数 should follow from last year's.
+
+use crate::diag::{Diagnostic, Locus, Severity};
+use crate::template::Format;
+use crate::validate::{Checked, Value};
+use std::collections::BTreeMap;
+
+/// The applicant columns of table 三 and its total.
+const COLUMNS: [&str; 7] = ["natural", "commercial", "research", "social", "legal", "other", "total"];
+
+/// A finding about one report of a series; `file` names the report it is about.
+#[derive(Debug, Clone)]
+pub struct SeriesFinding {
+    pub file: String,
+    pub diagnostic: Diagnostic,
+}
+
+/// The key that makes two reports the same agency's: the `agency_id` when given, else the
+/// agency with whitespace and punctuation removed and full-width letters folded.
+pub fn agency_key(c: &Checked) -> String {
+    if let Some(id) = &c.report.agency_id {
+        return format!("id:{}", id.trim().to_uppercase());
+    }
+    let name: String = super::numbers::normalise(&c.report.agency)
+        .chars()
+        .filter(|ch| !ch.is_ascii_punctuation() && !matches!(ch, '（' | '）' | '·' | '、'))
+        .collect();
+    format!("name:{name}")
+}
+
+fn int(c: &Checked, key: &str) -> Option<i64> {
+    match c.values.get(key) {
+        Some(Value::Int(v)) => Some(*v),
+        _ => None,
+    }
+}
+
+fn cell_locus(c: &Checked, key: &str) -> Locus {
+    crate::validate::locus(c.report.format.template(), key)
+}
+
+/// Checks every agency's consecutive years among `reports` (file name, checked report).
+/// Findings are warnings (X-carry errors when `strict`; X-in-force stays a warning, since
+/// revisions and expiries legitimately break it): X-carry, X-in-force, X-series-gap,
+/// X-series-duplicate.
+pub fn check(reports: &[(String, &Checked)], strict: bool) -> Vec<SeriesFinding> {
+    let mut by_agency: BTreeMap<String, Vec<(i64, &str, &Checked)>> = BTreeMap::new();
+    for (file, c) in reports {
+        by_agency
+            .entry(agency_key(c))
+            .or_default()
+            .push((c.report.year, file.as_str(), c));
+    }
+    let mut out = Vec::new();
+    for series in by_agency.values_mut() {
+        series.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for w in series.windows(2) {
+            let ((y0, f0, c0), (y1, f1, c1)) = (w[0], w[1]);
+            let agency = &c1.report.agency;
+            if y0 == y1 {
+                out.push(SeriesFinding {
+                    file: f1.to_string(),
+                    diagnostic: Diagnostic::warning(
+                        "X-series-duplicate",
+                        Locus::Input,
+                        format!("{f0} and {f1} are both {agency}'s report for {y1}"),
+                    )
+                    .with_hint("keep one report per agency and year in the series"),
+                });
+                continue;
+            }
+            if y1 > y0 + 1 {
+                let missing: Vec<String> = (y0 + 1..y1).map(|y| y.to_string()).collect();
+                out.push(SeriesFinding {
+                    file: f1.to_string(),
+                    diagnostic: Diagnostic::warning(
+                        "X-series-gap",
+                        Locus::Input,
+                        format!(
+                            "{agency}'s series has no report for {} (between {f0} and {f1})",
+                            missing.join(", ")
+                        ),
+                    )
+                    .with_hint("add the missing years to check their carry-over"),
+                });
+                continue;
+            }
+            for col in COLUMNS {
+                let over = format!("requests.carried_over.{col}");
+                let forward = format!("requests.carried_forward.{col}");
+                let (Some(now), Some(before)) = (int(c1, &over), int(c0, &forward)) else {
+                    continue;
+                };
+                if now != before {
+                    let mut d = Diagnostic::warning(
+                        "X-carry",
+                        cell_locus(c1, &over),
+                        format!(
+                            "{y1} carries over {now} applications, but {y0} ({f0}) carried {before} forward (四、结转下年度继续办理)"
+                        ),
+                    )
+                    .with_hint("二、上年结转 must equal last year's 四、结转下年度继续办理; correct whichever report is wrong");
+                    if strict {
+                        d.severity = Severity::Error;
+                    }
+                    out.push(SeriesFinding {
+                        file: f1.to_string(),
+                        diagnostic: d,
+                    });
+                }
+            }
+            if c0.report.format == Format::F2021 && c1.report.format == Format::F2021 {
+                for row in ["rules", "normative_documents"] {
+                    let get = |c: &Checked, col: &str| int(c, &format!("proactive.{row}.{col}"));
+                    let (Some(prev), Some(issued), Some(repealed), Some(now)) = (
+                        get(c0, "in_force"),
+                        get(c1, "issued"),
+                        get(c1, "repealed"),
+                        get(c1, "in_force"),
+                    ) else {
+                        continue;
+                    };
+                    let expected = prev + issued - repealed;
+                    if now != expected {
+                        let key = format!("proactive.{row}.in_force");
+                        out.push(SeriesFinding {
+                            file: f1.to_string(),
+                            diagnostic: Diagnostic::warning(
+                                "X-in-force",
+                                cell_locus(c1, &key),
+                                format!(
+                                    "{y1} has {now} in force; {y0}'s {prev} + {issued} issued − {repealed} repealed = {expected}"
+                                ),
+                            )
+                            .with_hint("a notice, not necessarily a mistake: revisions and expiries also change 现行有效件数"),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn checked(year: i64, format: Format, agency: &str, cells: &[(&str, i64)]) -> Checked {
+        let mut r = crate::init::skeleton(format, Some(year), Some(agency));
+        for (k, v) in cells {
+            let mut node = &mut r;
+            for part in k.split('.') {
+                node = &mut node[part];
+            }
+            *node = json!(v);
+        }
+        crate::init::strip_totals(&mut r);
+        let bytes = serde_json::to_vec(&r).unwrap();
+        crate::load(
+            &bytes,
+            crate::validate::Options {
+                as_published: true,
+                ..Default::default()
+            },
+        )
+        .0
+        .unwrap()
+    }
+
+    #[test]
+    fn carry_over_must_match_last_years_carry_forward() {
+        let a = checked(
+            2024,
+            Format::F2021,
+            "平潭综合实验区",
+            &[("requests.carried_forward.natural", 3)],
+        );
+        let b = checked(2025, Format::F2021, "平潭综合实验区 ", &[]);
+        let f = check(&[("a.json".into(), &a), ("b.json".into(), &b)], false);
+        let rules: Vec<&str> = f.iter().map(|f| f.diagnostic.rule).collect();
+        assert_eq!(rules, ["X-carry", "X-carry"], "{f:?}"); // natural and total
+        assert_eq!(f[0].file, "b.json");
+        let ok = checked(
+            2025,
+            Format::F2021,
+            "平潭综合实验区",
+            &[("requests.carried_over.natural", 3)],
+        );
+        assert!(check(&[("a".into(), &a), ("b".into(), &ok)], false).is_empty());
+    }
+
+    #[test]
+    fn the_format_change_compares_the_cells_that_correspond() {
+        let a = checked(2020, Format::F2019, "某局", &[("requests.carried_forward.legal", 1)]);
+        let b = checked(2021, Format::F2021, "某局", &[("requests.carried_over.legal", 2)]);
+        let f = check(&[("a".into(), &a), ("b".into(), &b)], true);
+        assert_eq!(f.len(), 2);
+        assert_eq!(f[0].diagnostic.severity, Severity::Error);
+    }
+
+    #[test]
+    fn gaps_duplicates_and_other_agencies() {
+        let a = checked(2021, Format::F2021, "某局", &[]);
+        let b = checked(2023, Format::F2021, "某局", &[]);
+        let c = checked(2023, Format::F2021, "某局", &[]);
+        let other = checked(
+            2022,
+            Format::F2021,
+            "另一局",
+            &[("requests.carried_forward.natural", 9)],
+        );
+        let f = check(
+            &[
+                ("a".into(), &a),
+                ("b".into(), &b),
+                ("c".into(), &c),
+                ("o".into(), &other),
+            ],
+            false,
+        );
+        let rules: Vec<&str> = f.iter().map(|f| f.diagnostic.rule).collect();
+        assert_eq!(rules, ["X-series-gap", "X-series-duplicate"]);
+    }
+
+    #[test]
+    fn in_force_follows_last_year_as_a_notice() {
+        let a = checked(
+            2024,
+            Format::F2021,
+            "某局",
+            &[("proactive.normative_documents.in_force", 440)],
+        );
+        let b = checked(
+            2025,
+            Format::F2021,
+            "某局",
+            &[
+                ("proactive.normative_documents.issued", 58),
+                ("proactive.normative_documents.repealed", 45),
+                ("proactive.normative_documents.in_force", 546),
+            ],
+        );
+        let f = check(&[("a".into(), &a), ("b".into(), &b)], true);
+        assert_eq!(f.len(), 1);
+        assert_eq!(f[0].diagnostic.rule, "X-in-force");
+        assert_eq!(f[0].diagnostic.severity, Severity::Warning);
+        assert!(f[0].diagnostic.message.contains("= 453"));
+    }
+}
