@@ -18,6 +18,7 @@
 //! The library never prints and never exits; the `nianbao` binary does both.
 
 pub mod batch;
+pub mod chars;
 pub mod diag;
 pub mod export;
 pub mod init;
@@ -37,8 +38,34 @@ use diag::Diagnostic;
 
 /// Reads and checks a report. Returns the checked report (None when its shape could not be
 /// read) and every diagnostic. The report may be rendered only when no diagnostic is an error.
+/// Control characters in strings are errors here (see [`chars`]).
 pub fn load(bytes: &[u8], opts: validate::Options) -> (Option<validate::Checked>, Vec<Diagnostic>) {
     let (report, mut diags) = input::parse(bytes);
+    let control = chars::control_characters(bytes);
+    if !control.is_empty() {
+        diags.extend(control);
+        // Merge into reading order; diagnostics without a position stay at the end.
+        diags.sort_by_key(|d| match &d.locus {
+            diag::Locus::Source { line, column } => (*line, *column),
+            diag::Locus::Path {
+                line: Some(l),
+                column: Some(c),
+                ..
+            } => (*l, *c),
+            _ => (usize::MAX, 0),
+        });
+    }
     let checked = report.map(|r| validate::check(r, opts, &mut diags));
+    (checked, diags)
+}
+
+/// [`load`], and a `missing-glyph` warning for each string holding a character that no
+/// font has, neither the bundled fonts nor the machine's ([`chars::missing_glyphs`]): what
+/// `nianbao validate` reports.
+pub fn load_checking_glyphs(bytes: &[u8], opts: validate::Options) -> (Option<validate::Checked>, Vec<Diagnostic>) {
+    let (checked, mut diags) = load(bytes, opts);
+    if checked.is_some() {
+        diags.extend(chars::missing_glyphs(bytes));
+    }
     (checked, diags)
 }

@@ -406,10 +406,17 @@ fn paragraphs_are_styled_and_carry_the_text() {
                     let want = format!("Heading{}", (*level).clamp(1, 4));
                     assert_eq!(it.next(), Some(&(want, text.clone())), "{name}: heading");
                 }
-                Block::Paragraph { runs } => {
-                    let text: String = runs.iter().map(|r| r.text.as_str()).collect();
-                    assert_eq!(it.next(), Some(&("Body".to_string(), text)), "{name}: paragraph");
-                    bold_runs += runs.iter().filter(|r| r.bold && !r.text.is_empty()).count();
+                Block::Paragraph { lines } => {
+                    let text: Vec<String> = lines
+                        .iter()
+                        .map(|l| l.iter().map(|r| r.text.as_str()).collect())
+                        .collect();
+                    assert_eq!(
+                        it.next(),
+                        Some(&("Body".to_string(), text.join("\n"))),
+                        "{name}: paragraph"
+                    );
+                    bold_runs += lines.iter().flatten().filter(|r| r.bold && !r.text.is_empty()).count();
                 }
                 Block::Table(_) => {}
             }
@@ -1002,8 +1009,8 @@ fn libreoffice_renders_every_paragraph_and_number_with_the_bundled_fonts() {
         for b in &doc.blocks {
             match b {
                 Block::Heading { text: t, .. } => assert!(flat.contains(&squeeze(t)), "{name}: heading {t}"),
-                Block::Paragraph { runs } => {
-                    let t: String = runs.iter().map(|r| r.text.as_str()).collect();
+                Block::Paragraph { lines } => {
+                    let t: String = lines.iter().flatten().map(|r| r.text.as_str()).collect();
                     assert!(flat.contains(&squeeze(&t)), "{name}: paragraph {t}");
                 }
                 Block::Table(t) => {

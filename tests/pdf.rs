@@ -85,7 +85,7 @@ fn long_paragraph_doc(chars: usize) -> Document {
     let text: String = "政府信息公开工作年度报告".chars().cycle().take(chars).collect();
     doc.title = vec!["标题".into()];
     doc.blocks = vec![Block::Paragraph {
-        runs: vec![nianbao::input::Run { text, bold: false }],
+        lines: vec![vec![nianbao::input::Run { text, bold: false }]],
     }];
     doc.signoff = None;
     doc
@@ -172,7 +172,7 @@ fn with_filler(example: &str, table: &str, n: usize, text: String) -> Document {
             text: text.clone(),
             bold: false,
         }];
-        doc.blocks.insert(at - 1, Block::Paragraph { runs });
+        doc.blocks.insert(at - 1, Block::Paragraph { lines: vec![runs] });
     }
     doc
 }
@@ -265,8 +265,8 @@ fn pdftotext_gives_back_every_paragraph_and_number_in_order() {
         let mut cells = Vec::new();
         for b in &doc.blocks {
             match b {
-                Block::Paragraph { runs } => {
-                    let p: String = runs.iter().map(|r| r.text.as_str()).collect();
+                Block::Paragraph { lines } => {
+                    let p: String = lines.iter().flatten().map(|r| r.text.as_str()).collect();
                     assert!(flat.contains(&squeeze(&p)), "{ex:?}: paragraph missing or broken: {p}");
                 }
                 Block::Heading { text, .. } => assert!(flat.contains(&squeeze(text)), "{ex:?}: heading {text}"),
@@ -363,10 +363,10 @@ fn bold_lead_ins_are_synthesised_and_fallback_is_reported() {
     assert!(body_runs(&pages).any(|(_, r)| r.bold && r.text == "扩大公开范围。"));
     let mut doc = long_paragraph_doc(10);
     doc.blocks = vec![Block::Paragraph {
-        runs: vec![nianbao::input::Run {
+        lines: vec![vec![nianbao::input::Run {
             text: "张堃同志".into(),
             bold: false,
-        }],
+        }]],
     }];
     let pages = layout::layout(&doc, fonts());
     assert!(
@@ -445,10 +445,10 @@ fn a_url_longer_than_a_line_breaks_inside_rather_than_overflow() {
     let url = format!("https://www.example.gov.cn/{}/index.html", "zwgk/zfxxgk/ndbg".repeat(5));
     let mut doc = long_paragraph_doc(10);
     doc.blocks = vec![Block::Paragraph {
-        runs: vec![nianbao::input::Run {
+        lines: vec![vec![nianbao::input::Run {
             text: format!("详见{url}。"),
             bold: false,
-        }],
+        }]],
     }];
     let pages = layout::layout(&doc, fonts());
     let runs: Vec<&layout::GlyphRun> = body_runs(&pages).map(|(_, r)| r).collect();
@@ -467,10 +467,10 @@ fn a_url_longer_than_a_line_breaks_inside_rather_than_overflow() {
     assert_eq!(text, format!("详见{url}。"));
     // A URL that fits stays whole on one line.
     doc.blocks = vec![Block::Paragraph {
-        runs: vec![nianbao::input::Run {
+        lines: vec![vec![nianbao::input::Run {
             text: format!("{}详见https://www.pingtan.gov.cn。", "政".repeat(20)),
             bold: false,
-        }],
+        }]],
     }];
     let pages = layout::layout(&doc, fonts());
     assert!(body_runs(&pages).any(|(_, r)| r.text == "https://www.pingtan.gov.cn"));
