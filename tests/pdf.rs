@@ -528,3 +528,62 @@ fn a_long_agency_name_still_signs_off() {
         );
     }
 }
+
+/// The placeholder path with the bundled fonts only (layout never consults the machine's
+/// fonts): a private-use character no font has.
+#[test]
+fn a_character_no_font_has_is_a_box_glyph_carrying_the_character() {
+    let mut doc = long_paragraph_doc(10);
+    doc.blocks = vec![Block::Paragraph {
+        lines: vec![vec![nianbao::input::Run {
+            text: "甲\u{E000}乙".into(),
+            bold: false,
+        }]],
+    }];
+    let pages = layout::layout(&doc, fonts());
+    assert!(pages.fonts.missing.contains(&'\u{E000}'));
+    let (_, run) = body_runs(&pages)
+        .find(|(_, r)| r.text.contains('\u{E000}'))
+        .expect("a run carries the character");
+    let g = run
+        .glyphs
+        .iter()
+        .find(|g| &run.text[g.range.clone()] == "\u{E000}")
+        .expect("one glyph for it");
+    let boxed = fonts().faces[run.face].glyph_of('□').expect("the face has □");
+    assert_eq!(
+        u32::from(g.glyph),
+        boxed.to_u32(),
+        "drawn with the □ glyph, never .notdef"
+    );
+    assert_eq!(g.advance, CHAR_PITCH, "one character wide");
+    // PDF/A-2b accepts it (krilla refuses .notdef), and the text copies back.
+    let bytes = nianbao::export::pdf::write(&doc, &pages, fonts(), Default::default()).expect("a PDF/A file");
+    let dir = temp_dir("placeholder");
+    let path = dir.join("p.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("甲\u{E000}乙"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn a_newline_starts_a_new_unindented_line() {
+    let mut doc = long_paragraph_doc(10);
+    doc.blocks = vec![Block::Paragraph {
+        lines: nianbao::model::hard_lines(&[nianbao::input::Run {
+            text: "第一行\n第二行".into(),
+            bold: false,
+        }]),
+    }];
+    let pages = layout::layout(&doc, fonts());
+    let runs: Vec<&layout::GlyphRun> = body_runs(&pages).map(|(_, r)| r).filter(|r| r.text != "标题").collect();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert_eq!((runs[0].text.as_str(), runs[1].text.as_str()), ("第一行", "第二行"));
+    assert_eq!(runs[0].x, MARGIN_LEFT + CHAR_PITCH * 2, "the first line is indented");
+    assert_eq!(runs[1].x, MARGIN_LEFT, "the line after a break is not");
+    assert_eq!(runs[1].baseline - runs[0].baseline, LINE_PITCH);
+}

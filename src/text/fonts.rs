@@ -432,6 +432,13 @@ fn resolve(
     if p.is_file() {
         return Ok((p.to_path_buf(), 0));
     }
+    let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if name.contains(['/', '\\']) || matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc")) {
+        return Err(FontError(format!(
+            "font file {name} not found{}",
+            if p.exists() { " (not a file)" } else { "" }
+        )));
+    }
     let cat = catalog.get_or_insert_with(|| {
         let mut dirs = config.dirs.clone();
         dirs.push(bundled.to_path_buf());
@@ -536,6 +543,51 @@ mod tests {
         let cut = Arc::new(data[..data.len() / 2].to_vec());
         let e = Face::from_bytes(cut, 0, Path::new("cut.ttf")).unwrap_err();
         assert!(e.0.contains("cut.ttf"), "{e}");
+    }
+
+    #[test]
+    fn a_face_whose_probe_glyphs_are_corrupt_is_refused() {
+        let dir = bundled_dir().expect("bundled fonts");
+        let mut data = std::fs::read(dir.join("LiberationSerif-Regular.ttf")).unwrap();
+        let at = {
+            let font = FontRef::new(&data).unwrap();
+            let gid = font.charmap().map('0').unwrap();
+            let start = font.loca(None).unwrap().get_raw(gid.to_u32() as usize).unwrap();
+            let glyf = font
+                .table_directory()
+                .table_records()
+                .iter()
+                .find(|r| r.tag() == skrifa::raw::types::Tag::new(b"glyf"))
+                .unwrap()
+                .offset();
+            glyf as usize + start as usize
+        };
+        // numberOfContours = 32767: the end points run past the glyph's data.
+        data[at] = 0x7F;
+        data[at + 1] = 0xFF;
+        let face = Face::from_bytes(Arc::new(data), 0, Path::new("corrupt.ttf")).expect("the tables are whole");
+        let e = face.check_role(Role::Latin).unwrap_err();
+        assert!(e.0.contains("corrupt.ttf") && e.0.contains("cannot be read"), "{e}");
+        let whole = Face::open(&dir.join("LiberationSerif-Regular.ttf"), 0).unwrap();
+        assert!(whole.check_role(Role::Latin).is_ok());
+        assert!(whole
+            .check_role(Role::Body)
+            .unwrap_err()
+            .0
+            .contains("no glyph for 政府"));
+    }
+
+    #[test]
+    fn every_chain_ends_with_every_bundled_font() {
+        let book = FontBook::load(&FontConfig::default()).unwrap();
+        let mut l = Lookup::default();
+        for role in Role::ALL {
+            assert_eq!(book.chains[&role].len(), DEFAULTS.len(), "{role:?}");
+            // Liberation Serif's ¥ serves every role.
+            let g = book.lookup(role, '¥', &mut l).expect("¥ is bundled");
+            assert!(book.faces[g.face].path.ends_with("LiberationSerif-Regular.ttf"));
+        }
+        assert!(FontBook::empty().lookup(Role::Body, '政', &mut l).is_none());
     }
 
     #[test]
