@@ -587,3 +587,23 @@ fn a_newline_starts_a_new_unindented_line() {
     assert_eq!(runs[1].x, MARGIN_LEFT, "the line after a break is not");
     assert_eq!(runs[1].baseline - runs[0].baseline, LINE_PITCH);
 }
+
+/// A zero-width character no font has (here a variation selector) draws nothing, is no
+/// warning, and stays in the text of the glyph before it.
+#[test]
+fn an_ignorable_character_no_font_has_joins_the_glyph_before_it() {
+    let mut doc = long_paragraph_doc(10);
+    doc.blocks = vec![Block::Paragraph {
+        lines: vec![vec![nianbao::input::Run {
+            text: "甲\u{E0100}乙".into(),
+            bold: false,
+        }]],
+    }];
+    let pages = layout::layout(&doc, fonts());
+    assert!(pages.fonts.missing.is_empty(), "{:?}", pages.fonts.missing);
+    let (_, run) = body_runs(&pages).find(|(_, r)| r.text.contains('甲')).expect("the run");
+    assert_eq!(run.text, "甲\u{E0100}乙");
+    assert_eq!(run.glyphs.len(), 2);
+    assert_eq!(&run.text[run.glyphs[0].range.clone()], "甲\u{E0100}");
+    nianbao::export::pdf::write(&doc, &pages, fonts(), Default::default()).expect("a PDF/A file");
+}

@@ -273,7 +273,7 @@ impl Composer<'_> {
                 let natural = Length::from_pt_f32(adv * st.size.to_pt());
                 // A narrow character from outside the CJK fonts' set (² ¥ €) keeps its own
                 // width; CJK characters and marks take one grid pitch.
-                let narrow = adv < 0.9 && !crate::text::charset::bundled(ch);
+                let narrow = (adv < 0.9 && !crate::text::charset::bundled(ch)) || crate::text::charset::ignorable(ch);
                 let a = match (grid, t.kind) {
                     (Some(p), TokenKind::Cjk) if !narrow => p,
                     (Some(p), TokenKind::Space) if ch == '\u{3000}' => p,
