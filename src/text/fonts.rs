@@ -356,7 +356,7 @@ impl FontBook {
     }
 
     /// This book, extended with the machine's fonts for the characters of `chars` that no
-    /// face of the book has (see [`super::system`]): each system face found is appended to
+    /// face of the book has (the module `text::system`): each system face found is appended to
     /// every role's chain, in order of its path. Whitespace and control characters are never
     /// looked for. The system fonts are scanned only when such a character exists.
     pub fn with_system_fallbacks(&self, chars: impl IntoIterator<Item = char>) -> FontBook {
