@@ -95,7 +95,7 @@ impl Bytes<'_> {
         match self.byte() % 16 {
             0..=6 => json!(0),
             7 => Value::Null,
-            8 => json!(self.u32() as u64 * 1000),
+            8 => json!(u64::from(self.u32() % 1_000_000) * 1000),
             _ => json!(self.byte() % 100),
         }
     }

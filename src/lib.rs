@@ -19,6 +19,7 @@
 //! The library never prints and never exits; the `nianbao` binary does both.
 
 pub mod batch;
+pub mod chars;
 pub mod crosscheck;
 pub mod diag;
 pub mod export;
@@ -39,12 +40,38 @@ use diag::Diagnostic;
 
 /// Reads and checks a report. Returns the checked report (None when its shape could not be
 /// read) and every diagnostic. The report may be rendered only when no diagnostic is an error.
+/// Control characters in strings are errors here (see [`chars`]).
 pub fn load(bytes: &[u8], opts: validate::Options) -> (Option<validate::Checked>, Vec<Diagnostic>) {
     let (report, mut diags) = input::parse(bytes);
+    let control = chars::control_characters(bytes);
+    if !control.is_empty() {
+        diags.extend(control);
+        // Merge into reading order; diagnostics without a position stay at the end.
+        diags.sort_by_key(|d| match &d.locus {
+            diag::Locus::Source { line, column } => (*line, *column),
+            diag::Locus::Path {
+                line: Some(l),
+                column: Some(c),
+                ..
+            } => (*l, *c),
+            _ => (usize::MAX, 0),
+        });
+    }
     let checked = report.map(|r| validate::check(r, opts, &mut diags));
     if let Some(c) = &checked {
         let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok();
         crosscheck::prose::check(c, text, opts.strict, &mut diags);
+    }
+    (checked, diags)
+}
+
+/// [`load`], and a `missing-glyph` warning for each string holding a character that no
+/// font has, neither the bundled fonts nor the machine's ([`chars::missing_glyphs`]): what
+/// `nianbao validate` reports.
+pub fn load_checking_glyphs(bytes: &[u8], opts: validate::Options) -> (Option<validate::Checked>, Vec<Diagnostic>) {
+    let (checked, mut diags) = load(bytes, opts);
+    if checked.is_some() {
+        diags.extend(chars::missing_glyphs(bytes));
     }
     (checked, diags)
 }

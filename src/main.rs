@@ -201,7 +201,7 @@ fn validate(files: &[PathBuf], opts: Options, how: DiagFormat) -> u8 {
                 continue;
             }
         };
-        let (checked, diags) = nianbao::load(&bytes, opts);
+        let (checked, diags) = nianbao::load_checking_glyphs(&bytes, opts);
         print_diagnostics(&name, &diags, how);
         if nianbao::diag::has_errors(&diags) {
             worst = worst.max(1);
@@ -443,7 +443,7 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
         }
     };
     if args.verbose && pdf {
-        print_font_use(&fonts, &out.font_use);
+        print_font_use(&fonts, &out);
     }
     let written = match target {
         Target::Stdout => {
@@ -473,7 +473,7 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
     }
 }
 
-fn print_font_use(fonts: &nianbao::text::fonts::FontBook, used: &nianbao::layout::FontUse) {
+fn print_font_use(fonts: &nianbao::text::fonts::FontBook, out: &nianbao::render::Rendered) {
     for role in nianbao::style::Role::ALL {
         let chain: Vec<String> = fonts.chains[&role]
             .iter()
@@ -481,11 +481,20 @@ fn print_font_use(fonts: &nianbao::text::fonts::FontBook, used: &nianbao::layout
             .collect();
         eprintln!("font {}: {}", role.name(), chain.join(" → "));
     }
-    let mut by_face: std::collections::BTreeMap<usize, String> = Default::default();
-    for (ch, face) in &used.fallbacks {
-        by_face.entry(*face).or_default().push(*ch);
+    let mut by_face: std::collections::BTreeMap<String, String> = Default::default();
+    for (ch, face) in &out.fallbacks {
+        by_face
+            .entry(format!("{} ({})", face.family, face.path.display()))
+            .or_default()
+            .push(*ch);
     }
     for (face, chars) in by_face {
-        eprintln!("fallback to {}: {chars}", fonts.faces[face].family);
+        eprintln!("fallback to {face}: {chars}");
+    }
+    if !out.missing.is_empty() {
+        eprintln!(
+            "no font has: {} (printed as boxes)",
+            out.missing.iter().collect::<String>()
+        );
     }
 }

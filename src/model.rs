@@ -86,8 +86,12 @@ pub enum Block {
         text: String,
         outline: bool,
     },
+    /// A paragraph: one or more lines forced by a line break in the input (`"\n"`), each a
+    /// sequence of runs. No run holds a `'\n'`; both writers break the line between two
+    /// entries of `lines` (the PDF starts a new line, the DOCX writes `<w:br/>`), and only
+    /// the first line is indented.
     Paragraph {
-        runs: Vec<Run>,
+        lines: Vec<Vec<Run>>,
     },
     Table(Table),
 }
@@ -110,6 +114,19 @@ pub struct Document {
 }
 
 impl Document {
+    /// Every character printed: title, headings, paragraphs, table cells and sign-off.
+    pub fn chars(&self) -> impl Iterator<Item = char> + '_ {
+        let blocks = self.blocks.iter().flat_map(|b| -> Box<dyn Iterator<Item = char> + '_> {
+            match b {
+                Block::Heading { text, .. } => Box::new(text.chars()),
+                Block::Paragraph { lines } => Box::new(lines.iter().flatten().flat_map(|r| r.text.chars())),
+                Block::Table(t) => Box::new(t.rows.iter().flat_map(|r| r.cells.iter()).flat_map(|c| c.text.chars())),
+            }
+        });
+        let signoff = self.signoff.iter().flat_map(|s| s.agency.chars().chain(s.date.chars()));
+        self.title.iter().flat_map(|t| t.chars()).chain(blocks).chain(signoff)
+    }
+
     /// The statute tables, in printed order.
     pub fn tables(&self) -> impl Iterator<Item = &Table> {
         self.blocks.iter().filter_map(|b| match b {
@@ -174,7 +191,9 @@ pub fn resolve(checked: &Checked) -> Document {
 fn push_prose(out: &mut Vec<Block>, blocks: &[InBlock]) {
     for b in blocks {
         out.push(match b {
-            InBlock::Paragraph(runs) => Block::Paragraph { runs: runs.clone() },
+            InBlock::Paragraph(runs) => Block::Paragraph {
+                lines: hard_lines(runs),
+            },
             InBlock::Heading { level, text } => Block::Heading {
                 level: *level,
                 text: text.clone(),
@@ -182,6 +201,26 @@ fn push_prose(out: &mut Vec<Block>, blocks: &[InBlock]) {
             },
         });
     }
+}
+
+/// Splits runs at each `'\n'` into the lines of a paragraph; a run cut by a break becomes
+/// two runs of the same weight, and empty runs are dropped (an empty line stays, empty).
+pub fn hard_lines(runs: &[Run]) -> Vec<Vec<Run>> {
+    let mut lines: Vec<Vec<Run>> = vec![Vec::new()];
+    for r in runs {
+        for (i, piece) in r.text.split('\n').enumerate() {
+            if i > 0 {
+                lines.push(Vec::new());
+            }
+            if !piece.is_empty() {
+                lines.last_mut().expect("never empty").push(Run {
+                    text: piece.to_string(),
+                    bold: r.bold,
+                });
+            }
+        }
+    }
+    lines
 }
 
 /// Scales relative widths to the text block, each a whole number of twips.
@@ -273,6 +312,17 @@ mod tests {
         let w = column_widths(&[754, 921, 3271, 685, 685, 685, 685, 685, 685, 685], TEXT_WIDTH);
         assert_eq!(w.iter().copied().sum::<Length>().to_twips(), TEXT_WIDTH.to_twips());
         assert!(w.iter().all(|l| l.0 % 635 == 0));
+    }
+
+    #[test]
+    fn a_newline_splits_a_paragraph_into_lines() {
+        let r = |t: &str, bold: bool| Run { text: t.into(), bold };
+        let lines = hard_lines(&[r("一\n二", false), r("三\n", true)]);
+        assert_eq!(
+            lines,
+            vec![vec![r("一", false)], vec![r("二", false), r("三", true)], vec![]]
+        );
+        assert_eq!(hard_lines(&[r("一", false)]), vec![vec![r("一", false)]]);
     }
 
     #[test]

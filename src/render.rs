@@ -4,9 +4,9 @@
 use crate::diag::{has_errors, Diagnostic, Locus};
 use crate::export::docx::{DocxOptions, EmbeddedFont, EmbeddedFonts};
 use crate::export::pdf::PdfOptions;
-use crate::layout::FontUse;
 use crate::text::fonts::{Face, FontBook, FontConfig};
 use crate::validate;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// What to produce.
 #[derive(Debug, Clone, Default)]
@@ -25,7 +25,11 @@ pub struct Rendered {
     pub docx: Option<Vec<u8>>,
     /// PDF page count (0 when no PDF was made).
     pub pages: usize,
-    pub font_use: FontUse,
+    /// Each character another font than its role's own had to serve, and that font (a
+    /// bundled font or one of the machine's).
+    pub fallbacks: BTreeMap<char, Face>,
+    /// Characters no font has, printed as placeholders.
+    pub missing: BTreeSet<char>,
 }
 
 /// DOCX font options from the user's font configuration: a replaced role names the user's
@@ -82,25 +86,33 @@ pub fn render(
     let doc = crate::model::resolve(&checked);
     let mut out = Rendered::default();
     if opts.pdf {
-        let pages = crate::layout::layout(&doc, fonts);
-        for ch in &pages.fonts.missing {
+        // Characters no font of the book has are looked for in the machine's fonts.
+        let fonts = fonts.with_system_fallbacks(doc.chars());
+        let pages = crate::layout::layout(&doc, &fonts);
+        let located = crate::chars::locate_missing(bytes, &pages.fonts.missing);
+        if located.is_empty() && !pages.fonts.missing.is_empty() {
+            let list: String = pages.fonts.missing.iter().collect();
             diags.push(
                 Diagnostic::warning(
                     "missing-glyph",
                     Locus::Input,
-                    format!(
-                        "no font has the character {ch} (U+{:04X}); it prints as a box",
-                        *ch as u32
-                    ),
+                    format!("no font on this machine has {list}; printed as boxes"),
                 )
-                .with_hint("name a font that has it with --font ROLE=FONT"),
+                .with_hint("install a font that has it, or name one with --font ROLE=FONT"),
             );
         }
+        diags.extend(located);
         out.pdf = Some(
-            crate::export::pdf::write(&doc, &pages, fonts, opts.pdf_options).map_err(|e| RenderError::Failed(e.0))?,
+            crate::export::pdf::write(&doc, &pages, &fonts, opts.pdf_options).map_err(|e| RenderError::Failed(e.0))?,
         );
         out.pages = pages.pages.len();
-        out.font_use = pages.fonts;
+        out.fallbacks = pages
+            .fonts
+            .fallbacks
+            .iter()
+            .map(|(&c, &f)| (c, fonts.faces[f].clone()))
+            .collect();
+        out.missing = pages.fonts.missing;
     }
     if opts.docx {
         out.docx =

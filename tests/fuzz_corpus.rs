@@ -30,3 +30,12 @@ fn parse_validate_corpus() {
         }
     }
 }
+#[test]
+fn render_corpus() {
+    for f in corpus("render") {
+        let data = std::fs::read(&f).expect("read");
+        if std::panic::catch_unwind(|| targets::render_report(&data)).is_err() {
+            panic!("fuzz case {} fails", f.display());
+        }
+    }
+}

@@ -91,7 +91,7 @@ fn long_paragraph_doc(chars: usize) -> Document {
     let text: String = "政府信息公开工作年度报告".chars().cycle().take(chars).collect();
     doc.title = vec!["标题".into()];
     doc.blocks = vec![Block::Paragraph {
-        runs: vec![nianbao::input::Run { text, bold: false }],
+        lines: vec![vec![nianbao::input::Run { text, bold: false }]],
     }];
     doc.signoff = None;
     doc
@@ -178,7 +178,7 @@ fn with_filler(example: &str, table: &str, n: usize, text: String) -> Document {
             text: text.clone(),
             bold: false,
         }];
-        doc.blocks.insert(at - 1, Block::Paragraph { runs });
+        doc.blocks.insert(at - 1, Block::Paragraph { lines: vec![runs] });
     }
     doc
 }
@@ -271,8 +271,8 @@ fn pdftotext_gives_back_every_paragraph_and_number_in_order() {
         let mut cells = Vec::new();
         for b in &doc.blocks {
             match b {
-                Block::Paragraph { runs } => {
-                    let p: String = runs.iter().map(|r| r.text.as_str()).collect();
+                Block::Paragraph { lines } => {
+                    let p: String = lines.iter().flatten().map(|r| r.text.as_str()).collect();
                     assert!(flat.contains(&squeeze(&p)), "{ex:?}: paragraph missing or broken: {p}");
                 }
                 Block::Heading { text, .. } => assert!(flat.contains(&squeeze(text)), "{ex:?}: heading {text}"),
@@ -372,10 +372,10 @@ fn bold_lead_ins_are_synthesised_and_fallback_is_reported() {
     assert!(body_runs(&pages).any(|(_, r)| r.bold && r.text == "扩大公开范围。"));
     let mut doc = long_paragraph_doc(10);
     doc.blocks = vec![Block::Paragraph {
-        runs: vec![nianbao::input::Run {
+        lines: vec![vec![nianbao::input::Run {
             text: "张堃同志".into(),
             bold: false,
-        }],
+        }]],
     }];
     let pages = layout::layout(&doc, fonts());
     assert!(
@@ -454,10 +454,10 @@ fn a_url_longer_than_a_line_breaks_inside_rather_than_overflow() {
     let url = format!("https://www.example.gov.cn/{}/index.html", "zwgk/zfxxgk/ndbg".repeat(5));
     let mut doc = long_paragraph_doc(10);
     doc.blocks = vec![Block::Paragraph {
-        runs: vec![nianbao::input::Run {
+        lines: vec![vec![nianbao::input::Run {
             text: format!("详见{url}。"),
             bold: false,
-        }],
+        }]],
     }];
     let pages = layout::layout(&doc, fonts());
     let runs: Vec<&layout::GlyphRun> = body_runs(&pages).map(|(_, r)| r).collect();
@@ -476,10 +476,10 @@ fn a_url_longer_than_a_line_breaks_inside_rather_than_overflow() {
     assert_eq!(text, format!("详见{url}。"));
     // A URL that fits stays whole on one line.
     doc.blocks = vec![Block::Paragraph {
-        runs: vec![nianbao::input::Run {
+        lines: vec![vec![nianbao::input::Run {
             text: format!("{}详见https://www.pingtan.gov.cn。", "政".repeat(20)),
             bold: false,
-        }],
+        }]],
     }];
     let pages = layout::layout(&doc, fonts());
     assert!(body_runs(&pages).any(|(_, r)| r.text == "https://www.pingtan.gov.cn"));
@@ -536,4 +536,83 @@ fn a_long_agency_name_still_signs_off() {
             r.text
         );
     }
+}
+
+/// The placeholder path with the bundled fonts only (layout never consults the machine's
+/// fonts): a private-use character no font has.
+#[test]
+fn a_character_no_font_has_is_a_box_glyph_carrying_the_character() {
+    let mut doc = long_paragraph_doc(10);
+    doc.blocks = vec![Block::Paragraph {
+        lines: vec![vec![nianbao::input::Run {
+            text: "甲\u{E000}乙".into(),
+            bold: false,
+        }]],
+    }];
+    let pages = layout::layout(&doc, fonts());
+    assert!(pages.fonts.missing.contains(&'\u{E000}'));
+    let (_, run) = body_runs(&pages)
+        .find(|(_, r)| r.text.contains('\u{E000}'))
+        .expect("a run carries the character");
+    let g = run
+        .glyphs
+        .iter()
+        .find(|g| &run.text[g.range.clone()] == "\u{E000}")
+        .expect("one glyph for it");
+    let boxed = fonts().faces[run.face].glyph_of('□').expect("the face has □");
+    assert_eq!(
+        u32::from(g.glyph),
+        boxed.to_u32(),
+        "drawn with the □ glyph, never .notdef"
+    );
+    assert_eq!(g.advance, CHAR_PITCH, "one character wide");
+    // PDF/A-2b accepts it (krilla refuses .notdef), and the text copies back.
+    let bytes = nianbao::export::pdf::write(&doc, &pages, fonts(), Default::default()).expect("a PDF/A file");
+    let dir = temp_dir("placeholder");
+    let path = dir.join("p.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = tool("pdftotext", &[path.to_str().unwrap(), "-"]);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("甲\u{E000}乙"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+#[test]
+fn a_newline_starts_a_new_unindented_line() {
+    let mut doc = long_paragraph_doc(10);
+    doc.blocks = vec![Block::Paragraph {
+        lines: nianbao::model::hard_lines(&[nianbao::input::Run {
+            text: "第一行\n第二行".into(),
+            bold: false,
+        }]),
+    }];
+    let pages = layout::layout(&doc, fonts());
+    let runs: Vec<&layout::GlyphRun> = body_runs(&pages).map(|(_, r)| r).filter(|r| r.text != "标题").collect();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert_eq!((runs[0].text.as_str(), runs[1].text.as_str()), ("第一行", "第二行"));
+    assert_eq!(runs[0].x, MARGIN_LEFT + CHAR_PITCH * 2, "the first line is indented");
+    assert_eq!(runs[1].x, MARGIN_LEFT, "the line after a break is not");
+    assert_eq!(runs[1].baseline - runs[0].baseline, LINE_PITCH);
+}
+
+/// A zero-width character no font has (here a variation selector) draws nothing, is no
+/// warning, and stays in the text of the glyph before it.
+#[test]
+fn an_ignorable_character_no_font_has_joins_the_glyph_before_it() {
+    let mut doc = long_paragraph_doc(10);
+    doc.blocks = vec![Block::Paragraph {
+        lines: vec![vec![nianbao::input::Run {
+            text: "甲\u{E0100}乙".into(),
+            bold: false,
+        }]],
+    }];
+    let pages = layout::layout(&doc, fonts());
+    assert!(pages.fonts.missing.is_empty(), "{:?}", pages.fonts.missing);
+    let (_, run) = body_runs(&pages).find(|(_, r)| r.text.contains('甲')).expect("the run");
+    assert_eq!(run.text, "甲\u{E0100}乙");
+    assert_eq!(run.glyphs.len(), 2);
+    assert_eq!(&run.text[run.glyphs[0].range.clone()], "甲\u{E0100}");
+    nianbao::export::pdf::write(&doc, &pages, fonts(), Default::default()).expect("a PDF/A file");
 }

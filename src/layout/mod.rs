@@ -87,9 +87,14 @@ pub struct OutlineEntry {
 pub struct FontUse {
     /// Character → the face index that served it instead of the role's own font.
     pub fallbacks: BTreeMap<char, usize>,
-    /// Characters no font has (drawn as the missing-glyph box).
+    /// Characters no font has. Each is drawn as a placeholder: the box glyph □ of the
+    /// book's 宋体 chain, one character wide, whose text is the missing character (so that
+    /// copying from the PDF gives it back; no .notdef glyph is ever written).
     pub missing: BTreeSet<char>,
 }
+
+/// The character whose glyph stands in for a character no font has.
+pub const PLACEHOLDER: char = '\u{25A1}';
 
 /// The laid-out document.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -139,9 +144,28 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
                 }
                 c.place_grid_lines(lines, st);
             }
-            Block::Paragraph { runs } => {
-                let lines = c.grid_lines(runs, style::BODY);
-                c.place_grid_lines(lines, style::BODY);
+            Block::Paragraph { lines } => {
+                let mut laid = Vec::new();
+                for (i, runs) in lines.iter().enumerate() {
+                    let st = if i == 0 {
+                        style::BODY
+                    } else {
+                        TextStyle {
+                            indent_chars: 0,
+                            ..style::BODY
+                        }
+                    };
+                    let mut l = c.grid_lines(runs, st);
+                    if l.is_empty() {
+                        // An empty line between two breaks keeps its place.
+                        l.push(LaidLine {
+                            runs: Vec::new(),
+                            width: Length::ZERO,
+                        });
+                    }
+                    laid.extend(l);
+                }
+                c.place_grid_lines(laid, style::BODY);
             }
             Block::Table(t) => table::place(t, &mut c),
         }
@@ -170,6 +194,8 @@ pub struct Composer<'f> {
 /// A measured token: its characters' glyphs with their natural advances.
 struct Measured {
     glyphs: Vec<(char, usize, u16, Length)>,
+    /// Characters drawn as nothing, kept in the text after the glyph of the given index.
+    tails: Vec<(usize, char)>,
     width: Length,
     space: bool,
 }
@@ -196,24 +222,31 @@ impl Composer<'_> {
         }
     }
 
-    fn glyph(&mut self, st: TextStyle, ch: char) -> (usize, u16, f32) {
+    /// The glyph that draws `ch`: its face, id and advance in ems; `None` when it is drawn
+    /// as nothing (a default-ignorable character no font has). A character no font has gets
+    /// the [`PLACEHOLDER`] glyph (a space's glyph for white space), one em wide.
+    fn glyph(&mut self, st: TextStyle, ch: char) -> Option<(usize, u16, f32)> {
         let role = Self::role_for(st, ch);
         let g = self.fonts.lookup(role, ch, &mut self.lookup).or_else(|| {
             // Latin fonts lack CJK: let the style's own role try.
             self.fonts.lookup(st.role, ch, &mut self.lookup)
         });
-        match g {
-            Some(g) => {
-                if g.face != self.fonts.chains[&role][0] && !ch.is_whitespace() {
-                    self.out.fonts.fallbacks.entry(ch).or_insert(g.face);
-                }
-                (g.face, g.glyph, g.advance)
+        if let Some(g) = g {
+            let own = self.fonts.chains.get(&role).and_then(|c| c.first());
+            if own != Some(&g.face) && !ch.is_whitespace() {
+                self.out.fonts.fallbacks.entry(ch).or_insert(g.face);
             }
-            None => {
-                self.out.fonts.missing.insert(ch);
-                (self.fonts.chains[&st.role][0], 0, 1.0)
-            }
+            return Some((g.face, g.glyph, g.advance));
         }
+        if crate::text::charset::ignorable(ch) {
+            return None;
+        }
+        let stand_in = if ch.is_whitespace() { ' ' } else { PLACEHOLDER };
+        if !ch.is_whitespace() {
+            self.out.fonts.missing.insert(ch);
+        }
+        let p = self.fonts.lookup(Role::Song, stand_in, &mut self.lookup)?;
+        Some((p.face, p.glyph, if ch.is_whitespace() { p.advance } else { 1.0 }))
     }
 
     /// Measures text in a style; on the grid (`grid`), every CJK character is one pitch wide.
@@ -223,13 +256,26 @@ impl Composer<'_> {
         for t in &toks {
             let s = &text[t.range.clone()];
             let mut glyphs = Vec::new();
+            let mut tails = Vec::new();
             let mut width = Length::ZERO;
             for ch in s.chars() {
                 let ch = if ch == '\t' { ' ' } else { ch };
-                let (face, gid, adv) = self.glyph(st, ch);
+                if ch.is_control() {
+                    // Refused by validation; a document built otherwise draws them as nothing.
+                    continue;
+                }
+                let Some((face, gid, adv)) = self.glyph(st, ch) else {
+                    if let Some(last) = glyphs.len().checked_sub(1) {
+                        tails.push((last, ch));
+                    }
+                    continue;
+                };
                 let natural = Length::from_pt_f32(adv * st.size.to_pt());
+                // A narrow character from outside the CJK fonts' set (² ¥ €) keeps its own
+                // width; CJK characters and marks take one grid pitch.
+                let narrow = (adv < 0.9 && !crate::text::charset::bundled(ch)) || crate::text::charset::ignorable(ch);
                 let a = match (grid, t.kind) {
-                    (Some(p), TokenKind::Cjk) => p,
+                    (Some(p), TokenKind::Cjk) if !narrow => p,
                     (Some(p), TokenKind::Space) if ch == '\u{3000}' => p,
                     _ => natural,
                 };
@@ -238,6 +284,7 @@ impl Composer<'_> {
             }
             out.push(Measured {
                 glyphs,
+                tails,
                 width,
                 space: t.kind == TokenKind::Space,
             });
@@ -282,6 +329,7 @@ impl Composer<'_> {
                         texts.push((g.0.to_string(), run.bold || st.bold));
                         measured.push(Measured {
                             glyphs: vec![*g],
+                            tails: m.tails.iter().filter(|t| t.0 == i).map(|t| (0, t.1)).collect(),
                             width: g.3,
                             space: false,
                         });
@@ -340,10 +388,13 @@ impl Composer<'_> {
                     let r = runs_out.last_mut().expect("pushed");
                     let start = r.text.len();
                     r.text.push(ch);
+                    for &(_, t) in m.tails.iter().filter(|t| t.0 == gi) {
+                        r.text.push(t);
+                    }
                     r.glyphs.push(PlacedGlyph {
                         glyph: gid,
                         advance,
-                        range: start..start + len,
+                        range: start..r.text.len(),
                     });
                     x = x + advance;
                     offset += len;

@@ -46,6 +46,13 @@ pub fn tokens(text: &str) -> Vec<Token> {
     let mut it = text.char_indices().peekable();
     while let Some((i, c)) = it.next() {
         let mut end = i + c.len_utf8();
+        // A joiner or variation selector belongs to the character before it.
+        if super::charset::ignorable(c) && c != '\u{200B}' {
+            if let Some(last) = out.last_mut() {
+                last.range.end = end;
+                continue;
+            }
+        }
         let kind = if c == ' ' || c == '\u{3000}' || c == '\t' {
             TokenKind::Space
         } else if is_word_char(c) {
@@ -207,6 +214,15 @@ mod tests {
     fn ellipsis_and_dash_pairs_are_not_split() {
         assert_eq!(lines("一二三……", 8), ["一二", "三……"]);
         assert_eq!(lines("一二三——四", 8), ["一二", "三——四"]);
+    }
+
+    #[test]
+    fn joiners_and_selectors_stay_with_the_character_before() {
+        let t: Vec<&str> = tokens("甲\u{FE0F}乙a\u{200D}b")
+            .iter()
+            .map(|t| &"甲\u{FE0F}乙a\u{200D}b"[t.range.clone()])
+            .collect();
+        assert_eq!(t, ["甲\u{FE0F}", "乙", "a\u{200D}", "b"]);
     }
 
     #[test]

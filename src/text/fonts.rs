@@ -25,6 +25,15 @@ pub const DEFAULTS: &[(Role, &[&str])] = &[
     (Role::Latin, &["LiberationSerif-Regular.ttf"]),
 ];
 
+/// The characters a role's font must have, checked when it is loaded: hanzi for the CJK
+/// roles, digits for the Latin role.
+pub fn probe_chars(role: Role) -> &'static str {
+    match role {
+        Role::Latin => "0123456789",
+        _ => "政府信息公开工作年度报告",
+    }
+}
+
 /// The last resort for a character no role font has: 宋体 covers all of 通用规范汉字表.
 const FALLBACK_FILE: &str = "NotoSerifCJKsc-Regular.ttf";
 
@@ -94,6 +103,80 @@ impl Face {
 
     pub fn font_ref(&self) -> FontRef<'_> {
         FontRef::from_index(&self.data, self.index).expect("checked when loaded")
+    }
+
+    /// The glyph of a character, `None` when the face does not map it (or maps it to .notdef).
+    pub fn glyph_of(&self, ch: char) -> Option<GlyphId> {
+        let gid = self.font_ref().charmap().map(ch)?;
+        (gid != GlyphId::NOTDEF).then_some(gid)
+    }
+
+    /// Whether the face has an outline for `gid` that can be drawn: its glyph data parses.
+    fn draws(&self, gid: GlyphId) -> bool {
+        use skrifa::outline::{DrawSettings, OutlinePen};
+        struct Count(usize);
+        impl OutlinePen for Count {
+            fn move_to(&mut self, _: f32, _: f32) {
+                self.0 += 1;
+            }
+            fn line_to(&mut self, _: f32, _: f32) {
+                self.0 += 1;
+            }
+            fn quad_to(&mut self, _: f32, _: f32, _: f32, _: f32) {
+                self.0 += 1;
+            }
+            fn curve_to(&mut self, _: f32, _: f32, _: f32, _: f32, _: f32, _: f32) {
+                self.0 += 1;
+            }
+            fn close(&mut self) {}
+        }
+        let font = self.font_ref();
+        let Some(glyph) = font.outline_glyphs().get(gid) else {
+            return false;
+        };
+        let mut pen = Count(0);
+        glyph
+            .draw(
+                DrawSettings::unhinted(Size::unscaled(), LocationRef::default()),
+                &mut pen,
+            )
+            .is_ok()
+            && pen.0 > 0
+    }
+
+    /// Whether the face can print `ch`: mapped, and its outline draws (colour-bitmap-only
+    /// fonts such as emoji fonts cannot be embedded as outlines and do not count).
+    pub fn prints(&self, ch: char) -> bool {
+        self.glyph_of(ch).is_some_and(|g| self.draws(g))
+    }
+
+    /// Refuses a face that cannot serve `role`: it must have a drawable glyph for each of the
+    /// role's probe characters ([`probe_chars`]), e.g. hanzi for the body font.
+    pub fn check_role(&self, role: Role) -> Result<(), FontError> {
+        let probe = probe_chars(role);
+        let absent: Vec<char> = probe.chars().filter(|&c| self.glyph_of(c).is_none()).collect();
+        if !absent.is_empty() {
+            let s: String = absent.iter().collect();
+            return Err(FontError(format!(
+                "font {} ({}) cannot serve the {} role: it has no glyph for {s}",
+                self.path.display(),
+                self.family,
+                role.name()
+            )));
+        }
+        let broken: Vec<char> = probe
+            .chars()
+            .filter(|&c| self.glyph_of(c).is_some_and(|g| !self.draws(g)))
+            .collect();
+        if !broken.is_empty() {
+            let s: String = broken.iter().collect();
+            return Err(FontError(format!(
+                "font {} ({}) is unusable: the outlines of {s} cannot be read (corrupt glyph data?)",
+                self.path.display(),
+                self.family
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -218,6 +301,17 @@ impl FontBook {
             Ok(faces.len() - 1)
         };
         let fallback = add(&mut faces, dir.join(FALLBACK_FILE), 0)?;
+        // Every bundled font, in the order of DEFAULTS: the tail of every chain, so that a
+        // character any bundled font has (¥ ² € in Liberation Serif) is found.
+        let mut bundled = vec![fallback];
+        for (_, files) in DEFAULTS {
+            for f in *files {
+                let i = add(&mut faces, dir.join(f), 0)?;
+                if !bundled.contains(&i) {
+                    bundled.push(i);
+                }
+            }
+        }
         let mut chains = BTreeMap::new();
         let mut catalog: Option<Vec<(PathBuf, u32, Vec<String>)>> = None;
         for (role, files) in DEFAULTS {
@@ -230,8 +324,11 @@ impl FontBook {
                     chain.push(add(&mut faces, dir.join(f), 0)?);
                 }
             }
-            if !chain.contains(&fallback) && *role != Role::Latin {
-                chain.push(fallback);
+            faces[chain[0]].check_role(*role)?;
+            for &b in &bundled {
+                if !chain.contains(&b) {
+                    chain.push(b);
+                }
             }
             chains.insert(*role, chain);
         }
@@ -247,13 +344,53 @@ impl FontBook {
     }
 
     /// The face of a role that serves `ch`, falling back along the role's chain; `None` when
-    /// no face has it.
+    /// no face has it (or the book has no fonts).
     pub fn lookup(&self, role: Role, ch: char, cache: &mut Lookup) -> Option<GlyphInfo> {
-        let chain = &self.chains[&role];
+        let chain = self.chains.get(&role)?;
         chain.iter().find_map(|&f| cache.glyph(self, f, ch))
     }
 
+    /// Whether some face of the book has `ch` (its fonts were checked when loaded).
+    pub fn has(&self, ch: char) -> bool {
+        self.faces.iter().any(|f| f.glyph_of(ch).is_some())
+    }
+
+    /// This book, extended with the machine's fonts for the characters of `chars` that no
+    /// face of the book has (the module `text::system`): each system face found is appended to
+    /// every role's chain, in order of its path. Whitespace and control characters are never
+    /// looked for. The system fonts are scanned only when such a character exists.
+    pub fn with_system_fallbacks(&self, chars: impl IntoIterator<Item = char>) -> FontBook {
+        let mut want: Vec<char> = chars
+            .into_iter()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect::<BTreeSet<char>>()
+            .into_iter()
+            .filter(|&c| !self.has(c))
+            .collect();
+        want.dedup();
+        let mut book = self.clone();
+        if want.is_empty() || book.chains.is_empty() {
+            return book;
+        }
+        let found: BTreeSet<(PathBuf, u32)> = super::system::find(&want).into_values().collect();
+        for (path, index) in found {
+            if book.faces.iter().any(|f| f.path == path && f.index == index) {
+                continue;
+            }
+            let Ok(face) = Face::open(&path, index) else { continue };
+            book.faces.push(face);
+            let i = book.faces.len() - 1;
+            for chain in book.chains.values_mut() {
+                chain.push(i);
+            }
+        }
+        book
+    }
+
     /// The face that serves a role first (its own font).
+    ///
+    /// # Panics
+    /// On a book without fonts ([`FontBook::empty`]).
     pub fn primary(&self, role: Role) -> &Face {
         &self.faces[self.chains[&role][0]]
     }
@@ -294,6 +431,13 @@ fn resolve(
     let p = Path::new(name);
     if p.is_file() {
         return Ok((p.to_path_buf(), 0));
+    }
+    let ext = p.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+    if name.contains(['/', '\\']) || matches!(ext.as_deref(), Some("ttf" | "otf" | "ttc" | "otc")) {
+        return Err(FontError(format!(
+            "font file {name} not found{}",
+            if p.exists() { " (not a file)" } else { "" }
+        )));
     }
     let cat = catalog.get_or_insert_with(|| {
         let mut dirs = config.dirs.clone();
@@ -399,6 +543,51 @@ mod tests {
         let cut = Arc::new(data[..data.len() / 2].to_vec());
         let e = Face::from_bytes(cut, 0, Path::new("cut.ttf")).unwrap_err();
         assert!(e.0.contains("cut.ttf"), "{e}");
+    }
+
+    #[test]
+    fn a_face_whose_probe_glyphs_are_corrupt_is_refused() {
+        let dir = bundled_dir().expect("bundled fonts");
+        let mut data = std::fs::read(dir.join("LiberationSerif-Regular.ttf")).unwrap();
+        let at = {
+            let font = FontRef::new(&data).unwrap();
+            let gid = font.charmap().map('0').unwrap();
+            let start = font.loca(None).unwrap().get_raw(gid.to_u32() as usize).unwrap();
+            let glyf = font
+                .table_directory()
+                .table_records()
+                .iter()
+                .find(|r| r.tag() == skrifa::raw::types::Tag::new(b"glyf"))
+                .unwrap()
+                .offset();
+            glyf as usize + start as usize
+        };
+        // numberOfContours = 32767: the end points run past the glyph's data.
+        data[at] = 0x7F;
+        data[at + 1] = 0xFF;
+        let face = Face::from_bytes(Arc::new(data), 0, Path::new("corrupt.ttf")).expect("the tables are whole");
+        let e = face.check_role(Role::Latin).unwrap_err();
+        assert!(e.0.contains("corrupt.ttf") && e.0.contains("cannot be read"), "{e}");
+        let whole = Face::open(&dir.join("LiberationSerif-Regular.ttf"), 0).unwrap();
+        assert!(whole.check_role(Role::Latin).is_ok());
+        assert!(whole
+            .check_role(Role::Body)
+            .unwrap_err()
+            .0
+            .contains("no glyph for 政府"));
+    }
+
+    #[test]
+    fn every_chain_ends_with_every_bundled_font() {
+        let book = FontBook::load(&FontConfig::default()).unwrap();
+        let mut l = Lookup::default();
+        for role in Role::ALL {
+            assert_eq!(book.chains[&role].len(), DEFAULTS.len(), "{role:?}");
+            // Liberation Serif's ¥ serves every role.
+            let g = book.lookup(role, '¥', &mut l).expect("¥ is bundled");
+            assert!(book.faces[g.face].path.ends_with("LiberationSerif-Regular.ttf"));
+        }
+        assert!(FontBook::empty().lookup(Role::Body, '政', &mut l).is_none());
     }
 
     #[test]

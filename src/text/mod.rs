@@ -1,4 +1,7 @@
-//! Text: fonts by role with per-character fallback, and line breaking with 禁则.
+//! Text: fonts by role with per-character fallback (bundled fonts, then the machine's),
+//! and line breaking with 禁则.
 
 pub mod breaking;
+pub mod charset;
 pub mod fonts;
+pub(crate) mod system;

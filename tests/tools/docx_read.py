@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reads DOCX files with python-docx and prints one JSON object per file on standard output.
 
-Used by tests/docx.rs to check that python-docx (what many offices script Word files with)
+Used by tests/docx_readers.rs to check that python-docx (what many offices script Word files with)
 opens nianbao's DOCX and sees the same document: paragraphs with their style names, tables
 with their cell texts (merged cells once, as python-docx's unique cells), core properties,
 page setup and footers.

@@ -61,11 +61,16 @@ pub fn build(doc: &Document) -> Result<(Docx, Vec<usize>), DocxError> {
                 }
                 docx = docx.add_paragraph(p);
             }
-            Block::Paragraph { runs } => {
+            Block::Paragraph { lines } => {
                 let mut p = Paragraph::new().style(styles::BODY);
-                for r in runs {
-                    if !r.text.is_empty() {
-                        p = p.add_run(text_run(&r.text, r.bold));
+                for (i, runs) in lines.iter().enumerate() {
+                    if i > 0 {
+                        p = p.add_run(Run::new().add_break(docx_rs::BreakType::TextWrapping));
+                    }
+                    for r in runs {
+                        if !r.text.is_empty() {
+                            p = p.add_run(text_run(&r.text, r.bold));
+                        }
                     }
                 }
                 docx = docx.add_paragraph(p);

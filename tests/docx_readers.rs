@@ -1,0 +1,548 @@
+//! The DOCX through external readers: openxml-audit, python-docx and LibreOffice, and the
+//! embedded fonts of `--embed-fonts`.
+//!
+//! These tests fail (they do not skip) when a tool is missing: run `bash .ci/setup` to
+//! install them.
+
+mod common;
+mod docx_support;
+
+use common::{examples, root, temp_dir};
+use docx_support::*;
+use nianbao::export::docx::{self, DocxOptions};
+use nianbao::model::{Block, CellRole, Table};
+use nianbao::style::Role;
+use nianbao::units::Length;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+// ---------------------------------------------------------------------------------------------
+// External readers: openxml-audit, python-docx, LibreOffice
+
+#[test]
+fn openxml_audit_finds_no_violation() {
+    let audit = venv_bin("openxml-audit");
+    let dir = temp_dir("audit");
+    for (path, _) in write_all(&dir) {
+        let out = tool(
+            audit.to_str().expect("path"),
+            &["-f", "microsoft365", "-o", "json", path.to_str().expect("path")],
+            &[],
+        );
+        let report = String::from_utf8_lossy(&out.stdout);
+        let v: serde_json::Value = serde_json::from_str(&report)
+            .unwrap_or_else(|e| panic!("openxml-audit output is not JSON ({e}): {report}"));
+        let r = &v[0];
+        assert_eq!(
+            r["error_count"].as_u64(),
+            Some(0),
+            "{}: openxml-audit -f microsoft365 reports violations:\n{}",
+            path.display(),
+            serde_json::to_string_pretty(&r["errors"]).unwrap_or_default()
+        );
+        assert_eq!(r["valid"].as_bool(), Some(true), "{}", path.display());
+    }
+}
+
+#[test]
+fn python_docx_reads_the_same_document() {
+    let python = venv_bin("python");
+    let dir = temp_dir("python-docx");
+    let written = write_all(&dir);
+    let mut args = vec![root().join("tests/tools/docx_read.py").to_string_lossy().into_owned()];
+    args.extend(written.iter().map(|(p, _)| p.to_string_lossy().into_owned()));
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = tool(python.to_str().expect("path"), &args, &[]);
+    assert!(
+        out.status.success(),
+        "python-docx failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), written.len());
+    for (line, (path, doc)) in lines.iter().zip(&written) {
+        let v: serde_json::Value = serde_json::from_str(line).expect("JSON line");
+        let what = path.display();
+        assert_eq!(v["core"]["title"].as_str(), Some(doc.meta.title.as_str()), "{what}");
+        assert_eq!(v["core"]["author"].as_str(), Some(doc.meta.author.as_str()), "{what}");
+        assert_eq!(v["section"]["odd_and_even"].as_bool(), Some(true), "{what}");
+        assert_eq!(v["section"]["page_width"].as_i64(), Some(11906 * 635), "{what}");
+        assert_eq!(v["footers"]["odd"][0].as_str(), Some("— 1 —"), "{what}");
+        assert_eq!(v["footers"]["even"][0].as_str(), Some("— 1 —"), "{what}");
+        let paras = v["paragraphs"].as_array().expect("paragraphs");
+        assert_eq!(paras[0]["style"].as_str(), Some("Title"), "{what}");
+        let headings = paras
+            .iter()
+            .filter(|p| p["style"].as_str() == Some("Heading 1"))
+            .count();
+        assert_eq!(headings, 6, "{what}");
+        let tables = v["tables"].as_array().expect("tables");
+        let models: Vec<&Table> = doc.tables().collect();
+        assert_eq!(tables.len(), models.len(), "{what}");
+        for (t, m) in tables.iter().zip(models) {
+            assert_eq!(t["columns"].as_u64(), Some(m.widths.len() as u64), "{what} {}", m.name);
+            let rows = t["rows"].as_array().expect("rows");
+            assert_eq!(rows.len(), m.rows.len(), "{what} {}", m.name);
+            for (r, (row, mrow)) in rows.iter().zip(&m.rows).enumerate() {
+                assert_eq!(
+                    row["header"].as_bool(),
+                    Some(r < m.header_rows),
+                    "{what} {} row {r}",
+                    m.name
+                );
+                let cells: Vec<&str> = row["cells"]
+                    .as_array()
+                    .expect("cells")
+                    .iter()
+                    .filter_map(|c| c.as_str())
+                    .collect();
+                for c in &mrow.cells {
+                    assert!(
+                        cells.contains(&c.text.as_str()),
+                        "{what} {} row {r}: {:?}",
+                        m.name,
+                        c.text
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Writes the fontconfig file binding the official names to the bundled fonts.
+fn fonts_conf(dir: &Path) -> PathBuf {
+    let template = std::fs::read_to_string(root().join("tests/tools/docx-fonts.conf.in")).expect("fonts.conf template");
+    let conf = template
+        .replace("@FONTS_DIR@", &root().join("fonts").to_string_lossy())
+        .replace("@CACHE_DIR@", &dir.join("fontconfig-cache").to_string_lossy());
+    let path = dir.join("fonts.conf");
+    std::fs::write(&path, conf).expect("write fonts.conf");
+    path
+}
+
+/// Converts DOCX files to PDF with LibreOffice (headless, a private profile).
+fn soffice_to_pdf(files: &[PathBuf], out: &Path, fonts_conf: &Path) {
+    let home = out.join("home");
+    std::fs::create_dir_all(&home).expect("home");
+    let mut args = vec![
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        out.to_str().expect("path"),
+    ];
+    let names: Vec<String> = files.iter().map(|f| f.to_string_lossy().into_owned()).collect();
+    args.extend(names.iter().map(String::as_str));
+    let o = tool("soffice", &args, &[("HOME", &home), ("FONTCONFIG_FILE", fonts_conf)]);
+    assert!(
+        o.status.success(),
+        "soffice failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+/// Text without whitespace and hyphens (pdftotext drops a hyphen that ends a line).
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace() && *c != '-').collect()
+}
+
+/// The words of one PDF page with their boxes: (xMin, yMin, xMax, text), in points from the
+/// top left.
+fn words(pdf: &Path, page: usize) -> Vec<(f64, f64, f64, String)> {
+    let p = page.to_string();
+    let o = tool(
+        "pdftotext",
+        &["-f", &p, "-l", &p, "-bbox", pdf.to_str().expect("path"), "-"],
+        &[],
+    );
+    let html = String::from_utf8_lossy(&o.stdout).into_owned();
+    let attr = |l: &str, k: &str| -> f64 {
+        l.split(&format!("{k}=\""))
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(f64::NAN)
+    };
+    html.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| {
+            let text = l
+                .split('>')
+                .nth(1)
+                .and_then(|r| r.split('<').next())
+                .unwrap_or_default();
+            (attr(l, "xMin"), attr(l, "yMin"), attr(l, "xMax"), text.to_string())
+        })
+        .collect()
+}
+
+/// Whether the tokens appear, in order and adjacent, on one line of the text.
+fn on_one_line(text: &str, tokens: &[&str]) -> bool {
+    text.lines().any(|l| {
+        let words: Vec<&str> = l.split_whitespace().collect();
+        words.windows(tokens.len()).any(|w| w == tokens)
+    })
+}
+
+#[test]
+fn libreoffice_renders_every_paragraph_and_number_with_the_bundled_fonts() {
+    let dir = temp_dir("libreoffice");
+    let written = write_all(&dir);
+    let conf = fonts_conf(&dir);
+    let files: Vec<PathBuf> = written.iter().map(|(p, _)| p.clone()).collect();
+    soffice_to_pdf(&files, &dir, &conf);
+
+    // nianbao's own PDFs, for the page count.
+    let pdf_dir = dir.join("nianbao");
+    std::fs::create_dir_all(&pdf_dir).expect("dir");
+    for ex in examples() {
+        let o = tool(
+            env!("CARGO_BIN_EXE_nianbao"),
+            &[
+                "render",
+                "--pdf",
+                "--fonts",
+                root().join("fonts").to_str().expect("path"),
+                "-o",
+                &format!("{}/", pdf_dir.display()),
+                ex.to_str().expect("path"),
+            ],
+            &[],
+        );
+        assert!(
+            o.status.success(),
+            "nianbao render failed:\n{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+
+    let pages = |pdf: &Path| -> usize {
+        let o = tool("pdfinfo", &[pdf.to_str().expect("path")], &[]);
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .find_map(|l| l.strip_prefix("Pages:").map(|n| n.trim().parse().unwrap_or(0)))
+            .unwrap_or(0)
+    };
+
+    for (docx_path, doc) in &written {
+        let name = stem(docx_path);
+        let pdf = dir.join(format!("{name}.pdf"));
+        assert!(pdf.exists(), "LibreOffice wrote no {}", pdf.display());
+        let o = tool("pdftotext", &["-layout", pdf.to_str().expect("path"), "-"], &[]);
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        // The running text (reading order, not layout) without the page-number lines
+        // between pages: wrapped cell labels come out whole.
+        let o = tool("pdftotext", &[pdf.to_str().expect("path"), "-"], &[]);
+        let flat: String = String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .filter(|l| !(l.trim().starts_with('—') && l.trim().ends_with('—') && l.trim().chars().count() < 12))
+            .map(squeeze)
+            .collect();
+        for line in &doc.title {
+            assert!(flat.contains(&squeeze(line)), "{name}: title {line}");
+        }
+        for b in &doc.blocks {
+            match b {
+                Block::Heading { text: t, .. } => assert!(flat.contains(&squeeze(t)), "{name}: heading {t}"),
+                Block::Paragraph { lines } => {
+                    let t: String = lines.iter().flatten().map(|r| r.text.as_str()).collect();
+                    assert!(flat.contains(&squeeze(&t)), "{name}: paragraph {t}");
+                }
+                Block::Table(t) => {
+                    for row in &t.rows {
+                        let values: Vec<&str> = row
+                            .cells
+                            .iter()
+                            .filter(|c| c.role == CellRole::Value && !c.text.is_empty())
+                            .map(|c| c.text.as_str())
+                            .collect();
+                        if !values.is_empty() {
+                            assert!(
+                                on_one_line(&text, &values),
+                                "{name} {}: numbers {values:?} not on one line",
+                                t.name
+                            );
+                        }
+                        // Labels that fit one line of their cell come out whole (wrapped ones
+                        // interleave with their neighbours in the extracted text).
+                        for c in row.cells.iter().filter(|c| c.role != CellRole::Value) {
+                            let width: Length = t.widths.iter().skip(c.col).take(c.col_span).copied().sum();
+                            let room = (width - nianbao::style::CELL_PAD_X * 2).0 / nianbao::style::TABLE.size.0;
+                            if (c.text.chars().count() as i64) <= room {
+                                assert!(flat.contains(&squeeze(&c.text)), "{name} {}: label {}", t.name, c.text);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some(s) = &doc.signoff {
+            assert!(flat.contains(&squeeze(&s.date)), "{name}: sign-off date");
+        }
+        // A page number on every page: odd ones end one character (14 pt) in from the 版心's
+        // right edge, even ones start one character in from its left edge, the line's top
+        // 7 mm below the 版心.
+        let n = pages(&pdf);
+        let pt = |l: Length| f64::from(l.to_pt());
+        let (left, right) = (
+            pt(nianbao::style::MARGIN_LEFT),
+            pt(nianbao::style::MARGIN_LEFT + nianbao::style::TEXT_WIDTH),
+        );
+        let top = pt(nianbao::style::MARGIN_TOP + nianbao::style::TEXT_HEIGHT + nianbao::style::FOLIO_GAP);
+        for p in 1..=n {
+            let folio: Vec<(f64, f64, f64, String)> = words(&pdf, p).into_iter().filter(|w| w.1 > top - 20.0).collect();
+            let text: String = folio.iter().map(|w| w.3.as_str()).collect();
+            assert_eq!(text, format!("—{p}—"), "{name}: page {p}'s number");
+            let (x0, x1) = (folio[0].0, folio[folio.len() - 1].2);
+            if p % 2 == 1 {
+                assert!(
+                    (x1 - (right - 14.0)).abs() < 3.0,
+                    "{name}: page {p}'s number ends at {x1:.1} pt"
+                );
+            } else {
+                assert!(
+                    (x0 - (left + 14.0)).abs() < 3.0,
+                    "{name}: page {p}'s number starts at {x0:.1} pt"
+                );
+            }
+            assert!(
+                (folio[0].1 - top).abs() < 4.0,
+                "{name}: page {p}'s number at {:.1} pt, want {top:.1}",
+                folio[0].1
+            );
+        }
+        // Within one page of nianbao's own PDF.
+        let own = pdf_dir.join(format!("{name}.pdf"));
+        if own.exists() {
+            let m = pages(&own);
+            assert!(n.abs_diff(m) <= 1, "{name}: LibreOffice {n} pages, nianbao {m}");
+        }
+        // The bundled fonts served every role; no fallback font (DejaVu …) was needed.
+        let o = tool("pdffonts", &[pdf.to_str().expect("path")], &[]);
+        let fonts = String::from_utf8_lossy(&o.stdout).into_owned();
+        let used: Vec<&str> = fonts
+            .lines()
+            .skip(2)
+            .filter_map(|l| l.split_whitespace().next())
+            .map(|f| f.split_once('+').map_or(f, |(_, n)| n))
+            .collect();
+        let bundled = [
+            "FandolFang-Regular",
+            "NotoSerifCJKsc-Bold",
+            "NotoSansCJKsc-Medium",
+            "NianbaoKai-Light",
+            "NotoSerifCJKsc-Regular",
+            "LiberationSerif",
+            "LiberationSerif-Bold",
+        ];
+        for f in &used {
+            assert!(
+                bundled.contains(f),
+                "{name}: LibreOffice used {f}, not a bundled font:\n{fonts}"
+            );
+        }
+        let mut need = vec![
+            "FandolFang-Regular",
+            "NotoSerifCJKsc-Bold",
+            "NotoSansCJKsc-Medium",
+            "NotoSerifCJKsc-Regular",
+        ];
+        if doc.blocks.iter().any(|b| matches!(b, Block::Heading { level: 2, .. })) {
+            need.push("NianbaoKai-Light");
+        }
+        for f in need {
+            assert!(used.contains(&f), "{name}: {f} not used:\n{fonts}");
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Embedded fonts (`--embed-fonts`)
+
+/// The bundled fonts, read as the CLI would, one per role.
+fn bundled_embeds() -> docx::EmbeddedFonts {
+    let file = |role: Role| match role {
+        Role::Title => "NotoSerifCJKsc-Bold.ttf",
+        Role::Body => "FandolFang-Regular.ttf",
+        Role::Heading1 => "NotoSansCJKsc-Medium.ttf",
+        Role::Heading2 => "NianbaoKai-Light.ttf",
+        Role::Song => "NotoSerifCJKsc-Regular.ttf",
+        Role::Latin => "LiberationSerif-Regular.ttf",
+    };
+    let by_role = Role::ALL
+        .into_iter()
+        .map(|role| {
+            let bytes = std::fs::read(root().join("fonts").join(file(role))).expect("bundled font");
+            (role, docx::EmbeddedFont::from_ttf(bytes).expect("embeddable"))
+        })
+        .collect();
+    docx::EmbeddedFonts { by_role }
+}
+
+/// Undoes the ECMA-376 obfuscation of an embedded font part.
+fn deobfuscate(data: &[u8], key: &str) -> Vec<u8> {
+    let hex: Vec<u8> = key
+        .chars()
+        .filter(char::is_ascii_hexdigit)
+        .map(|c| c.to_digit(16).expect("hex digit") as u8)
+        .collect();
+    let k: Vec<u8> = (0..16).rev().map(|j| hex[2 * j] << 4 | hex[2 * j + 1]).collect();
+    let mut out = data.to_vec();
+    for (i, b) in out.iter_mut().take(32).enumerate() {
+        *b ^= k[i % 16];
+    }
+    out
+}
+
+#[test]
+fn embedded_fonts_are_obfuscated_named_by_the_styles_and_used_by_libreoffice() {
+    let embeds = bundled_embeds();
+    let families: BTreeMap<Role, (String, bool)> = embeds
+        .by_role
+        .iter()
+        .map(|(r, f)| (*r, (f.family.clone(), f.bold)))
+        .collect();
+    assert_eq!(families[&Role::Body].0, "FandolFang R");
+    assert_eq!(families[&Role::Title], ("Noto Serif CJK SC".to_string(), true));
+    assert_eq!(families[&Role::Song], ("Noto Serif CJK SC".to_string(), false));
+
+    let ex = &examples()[0];
+    let doc = document(ex);
+    let opts = DocxOptions {
+        embed_fonts: Some(embeds.clone()),
+        ..DocxOptions::default()
+    };
+    let bytes = docx::write(&doc, &opts).expect("docx with fonts");
+    assert!(
+        bytes == docx::write(&doc, &opts).expect("again"),
+        "embedding is deterministic"
+    );
+    let entries = unzip(&bytes);
+
+    // Styles name the embedded families; the title, served by a bold face, is bold.
+    let styles = part(&entries, "word/styles.xml");
+    assert!(styles.contains(r#"w:eastAsia="FandolFang R""#));
+    assert!(!styles.contains("仿宋_GB2312"));
+    assert!(part(&entries, "word/settings.xml").contains("<w:embedTrueTypeFonts/>"));
+
+    // Each distinct face once, obfuscated with its key, and the original bytes recoverable.
+    let table = X::parse(&part(&entries, "word/fontTable.xml"));
+    let rels = X::parse(&part(&entries, "word/_rels/fontTable.xml.rels"));
+    let mut parts = 0;
+    for font in table.kids("w:font") {
+        for (tag, bold) in [("w:embedRegular", false), ("w:embedBold", true)] {
+            let Some(e) = font.kid(tag) else { continue };
+            parts += 1;
+            let name = font.attr("w:name").expect("name");
+            let key = e.attr("w:fontKey").expect("fontKey");
+            assert_eq!(key.len(), 38, "{name}: GUID key");
+            let rid = e.attr("r:id").expect("r:id");
+            let target = rels
+                .kids("Relationship")
+                .find(|r| r.attr("Id") == Some(rid))
+                .and_then(|r| r.attr("Target"))
+                .expect("font relationship");
+            let data = entries
+                .iter()
+                .find(|(n, _)| *n == format!("word/{target}"))
+                .map(|(_, b)| b.clone())
+                .expect("font part");
+            let original = embeds
+                .by_role
+                .values()
+                .find(|f| f.family == name && f.bold == bold)
+                .expect("an embedded face");
+            assert!(data != *original.data, "{name}: obfuscated");
+            assert!(deobfuscate(&data, key) == *original.data, "{name}: recoverable");
+        }
+    }
+    assert_eq!(parts, 6, "six distinct faces");
+    assert!(part(&entries, "[Content_Types].xml").contains(r#"Extension="odttf""#));
+
+    // openxml-audit accepts it.
+    let dir = temp_dir("embedded");
+    let path = dir.join("embedded.docx");
+    std::fs::write(&path, &bytes).expect("write");
+    let out = tool(
+        venv_bin("openxml-audit").to_str().expect("path"),
+        &["-f", "microsoft365", "-o", "json", path.to_str().expect("path")],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v[0]["error_count"].as_u64(), Some(0), "{}", v[0]["errors"]);
+
+    // LibreOffice, given no font but the system's (no bundled folder, no aliases), renders
+    // the body with the embedded fonts.
+    let conf = dir.join("system-only.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>\n  <include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>\n  <cachedir>{}</cachedir>\n</fontconfig>\n",
+            dir.join("fontconfig-cache").display()
+        ),
+    )
+    .expect("fonts.conf");
+    soffice_to_pdf(&[path], &dir, &conf);
+    let pdf = dir.join("embedded.pdf");
+    let o = tool("pdffonts", &[pdf.to_str().expect("path")], &[]);
+    let fonts = String::from_utf8_lossy(&o.stdout).into_owned();
+    for want in [
+        "FandolFang-Regular",
+        "NotoSerifCJKsc-Bold",
+        "NotoSansCJKsc-Medium",
+        "NotoSerifCJKsc-Regular",
+    ] {
+        assert!(
+            fonts.contains(want),
+            "LibreOffice did not use the embedded {want}:\n{fonts}"
+        );
+    }
+    let o = tool("pdftotext", &[pdf.to_str().expect("path"), "-"], &[]);
+    let text = squeeze(&String::from_utf8_lossy(&o.stdout));
+    assert!(text.contains(&squeeze(&doc.title.concat())));
+}
+
+/// The CLI passes the font options to the DOCX: a role given as a file names its family, and
+/// `--embed-fonts` embeds every role's font.
+#[test]
+fn cli_font_options_reach_the_docx() {
+    let dir = temp_dir("cli-fonts");
+    let out = dir.join("r.docx");
+    let ex = root().join("examples/zibo-2020.json");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["render", ex.to_str().unwrap(), "--docx", "-o", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        unzip(&std::fs::read(&out).unwrap())
+    };
+    let noto = root().join("fonts/NotoSerifCJKsc-Regular.ttf");
+    let entries = run(&[
+        "--font",
+        &format!("body={}", noto.display()),
+        "--font",
+        "heading1=方正黑体_GBK",
+    ]);
+    let styles = part(&entries, "word/styles.xml");
+    assert!(
+        styles.contains("w:eastAsia=\"Noto Serif CJK SC\""),
+        "body names the file's family"
+    );
+    assert!(
+        styles.contains("w:eastAsia=\"方正黑体_GBK\""),
+        "a name is written as given"
+    );
+    assert!(
+        !entries.iter().any(|(n, _)| n.ends_with(".odttf")),
+        "nothing embedded by default"
+    );
+    let entries = run(&["--embed-fonts"]);
+    let embedded = entries.iter().filter(|(n, _)| n.ends_with(".odttf")).count();
+    assert!(embedded >= 5, "every role's font is embedded ({embedded})");
+    assert!(part(&entries, "word/fontTable.xml").contains("w:embedRegular"));
+}
