@@ -63,10 +63,22 @@ fn measure(t: &Table, c: &mut Composer) -> Measured {
                 bold: false,
             }];
             let mut lines = c.lines(&runs, st, None, w, w, false);
-            let widest = lines.iter().map(|l| l.width).max().unwrap_or_default();
+            // A number or Latin word is measured whole: the line breaker would split it to
+            // fit, and a typesetter shrinks it instead.
+            let widest = if cell.text.chars().any(|ch| ch.is_whitespace() || ch as u32 >= 0x2E80) {
+                lines.iter().map(|l| l.width).max().unwrap_or_default()
+            } else {
+                let wide = w * 100;
+                c.lines(&runs, st, None, wide, wide, false)
+                    .iter()
+                    .map(|l| l.width)
+                    .max()
+                    .unwrap_or_default()
+            };
             if widest > w && widest.0 > 0 {
                 // A number wider than its column: shrink rather than split it.
-                st.size = Length((st.size.0 * w.0 / widest.0).max(MIN_SIZE.0));
+                // 2% to spare: sizes are rounded where they are drawn.
+                st.size = Length((st.size.0 * w.0 / widest.0 * 98 / 100).max(MIN_SIZE.0));
                 lines = c.lines(&runs, st, None, w, w, false);
             }
             let idx = cells.len();
