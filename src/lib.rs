@@ -19,6 +19,7 @@
 
 pub mod batch;
 pub mod diag;
+pub mod error;
 pub mod export;
 pub mod init;
 pub mod input;

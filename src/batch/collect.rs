@@ -1,6 +1,7 @@
 //! Inputs → jobs: files and folders expanded in a stable order, each with the path of its
 //! outputs relative to the output folder.
 
+use crate::error::{Class, Error};
 use std::collections::HashMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -14,7 +15,7 @@ pub struct Job {
     /// the input's path relative to its input folder, or the file's stem for a file input.
     pub rel: String,
     /// Why this job cannot be done (input missing, name taken): it fails without rendering.
-    pub problem: Option<String>,
+    pub problem: Option<Error>,
 }
 
 impl Job {
@@ -38,7 +39,7 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Vec<Job> {
             Err(e) => found.push(Job {
                 input: input.clone(),
                 rel: stem(input),
-                problem: Some(format!("failed to read {} ({e})", input.display())),
+                problem: Some(Error::io(Class::Input, "read", input, &e)),
             }),
             Ok(m) if m.is_dir() => walk(input, input, out_canon.as_deref(), &mut found),
             Ok(_) => found.push(Job {
@@ -57,10 +58,13 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Vec<Job> {
                 continue;
             }
             job.problem.get_or_insert_with(|| {
-                format!(
-                    "its outputs {}.* would replace those of {}; rename one, or run them separately",
-                    job.rel,
-                    prev.input.display()
+                Error::new(
+                    Class::Output,
+                    format!(
+                        "its outputs {}.* would replace those of {}; rename one, or run them separately",
+                        job.rel,
+                        prev.input.display()
+                    ),
                 )
             });
         } else {
@@ -86,7 +90,7 @@ fn walk(root: &Path, dir: &Path, skip: Option<&Path>, out: &mut Vec<Job>) {
             out.push(Job {
                 input: dir.to_path_buf(),
                 rel: rel_of(root, dir),
-                problem: Some(format!("failed to read the folder {} ({e})", dir.display())),
+                problem: Some(Error::io(Class::Input, "read the folder", dir, &e)),
             });
             return;
         }

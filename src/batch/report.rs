@@ -2,6 +2,7 @@
 
 use super::VERSION;
 use crate::diag::{Diagnostic, Severity};
+use crate::error::{Class, Error};
 use crate::output;
 use serde::Serialize;
 use std::collections::{BTreeMap, HashSet};
@@ -20,7 +21,8 @@ pub enum Status {
     Rejected,
     /// An operational failure: input unreadable, output not writable, a writer failed.
     Failed,
-    /// Not rendered: up to date (`unchanged`) or not started after a failure (`fail-fast`).
+    /// Not rendered: up to date (`unchanged`), not started after a failure (`fail-fast`) or
+    /// after a signal (`interrupted`).
     Skipped,
 }
 
@@ -36,8 +38,10 @@ pub struct Record {
     pub status: Status,
     /// The report's diagnostics (also the warnings of a written report).
     pub diagnostics: Vec<Diagnostic>,
-    /// The operational failure of a failed report; why a skipped report was skipped.
-    pub message: Option<String>,
+    /// The operational failure of a failed report.
+    pub error: Option<Error>,
+    /// Why a skipped report was skipped: `unchanged`, `fail-fast` or `interrupted`.
+    pub reason: Option<&'static str>,
     pub elapsed: Duration,
 }
 
@@ -58,6 +62,7 @@ impl Record {
             .map(|d| {
                 let mut v = serde_json::to_value(d).unwrap_or_default();
                 v["location"] = d.locus.to_string().into();
+                v["class"] = Class::Input.name().into();
                 v
             })
             .collect();
@@ -69,12 +74,12 @@ impl Record {
             "diagnostics": diagnostics,
             "ms": self.elapsed.as_millis() as u64,
         });
-        if let Some(m) = &self.message {
-            v[if self.status == Status::Skipped {
-                "reason"
-            } else {
-                "error"
-            }] = m.clone().into();
+        if let Some(e) = &self.error {
+            v["error"] = e.message.clone().into();
+            v["class"] = e.class.name().into();
+        }
+        if let Some(r) = self.reason {
+            v["reason"] = r.into();
         }
         v
     }
@@ -90,22 +95,26 @@ pub struct Summary {
     pub failed: usize,
     /// Skipped as unchanged.
     pub skipped: usize,
-    /// Never started because of `fail_fast`.
+    /// Never started because of `fail_fast` or a signal.
     pub not_started: usize,
     /// Warnings of all reports.
     pub warnings: usize,
     /// Leftover temporaries removed from the output folder at the start.
     pub temporaries_removed: usize,
     /// Failures of the run itself after it started (manifest or report not written).
-    pub errors: Vec<String>,
+    pub errors: Vec<Error>,
+    /// The signal (SIGINT 2, SIGTERM 15) that stopped the run early, if one did.
+    pub interrupted: Option<i32>,
     pub elapsed: Duration,
 }
 
 impl Summary {
-    /// The exit status: 2 when anything failed operationally, else 1 when a report was
-    /// rejected, else 0.
+    /// The exit status: 128 + the signal when interrupted (130 for SIGINT), else 2 when
+    /// anything failed operationally, else 1 when a report was rejected, else 0.
     pub fn exit_code(&self) -> u8 {
-        if self.failed > 0 || !self.errors.is_empty() {
+        if let Some(sig) = self.interrupted {
+            128u8.saturating_add(u8::try_from(sig).unwrap_or(0))
+        } else if self.failed > 0 || !self.errors.is_empty() {
             2
         } else if self.rejected > 0 {
             1
@@ -130,7 +139,8 @@ impl Summary {
             "not_started": self.not_started,
             "warnings": self.warnings,
             "temporaries_removed": self.temporaries_removed,
-            "errors": self.errors,
+            "errors": self.errors.iter().map(|e| serde_json::json!({"class": e.class, "message": e.message})).collect::<Vec<_>>(),
+            "interrupted": self.interrupted.is_some(),
             "seconds": (self.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
             "exit_status": self.exit_code(),
         })
@@ -150,24 +160,29 @@ pub(crate) struct ReportWriter {
 }
 
 impl ReportWriter {
-    pub(crate) fn start(path: &Path, inputs: &HashSet<PathBuf>, out_canon: &Path) -> Result<ReportWriter, String> {
+    /// Starts the report file: its temporary (`.nianbao-tmp-<pid>-<name>` beside it) is
+    /// created, after removing the leftovers of killed runs there (as `sweep` allows).
+    pub(crate) fn start(
+        path: &Path,
+        inputs: &HashSet<PathBuf>,
+        out_canon: &Path,
+        sweep: output::Sweep,
+    ) -> Result<(ReportWriter, usize), Error> {
         let dir = path
             .parent()
             .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
-        fs::create_dir_all(dir).map_err(|e| format!("failed to create folder {} ({e})", dir.display()))?;
+        fs::create_dir_all(dir).map_err(|e| Error::io(Class::Output, "create folder", dir, &e))?;
         if fs::canonicalize(path).is_ok_and(|c| inputs.contains(&c)) {
-            return Err(format!(
-                "refusing to overwrite the input {} with the report",
-                path.display()
+            return Err(Error::at(
+                Class::Output,
+                path,
+                format!("refusing to overwrite the input {} with the report", path.display()),
             ));
         }
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let tmp = dir.join(format!("{}{}-{name}", output::TEMP_PREFIX, std::process::id()));
-        let file = fs::File::create(&tmp).map_err(|e| format!("failed to write {} ({e})", path.display()))?;
+        let removed = output::clean_temporaries_of(path, sweep);
+        let tmp = output::temporary_of(path);
+        let file = fs::File::create(&tmp).map_err(|e| Error::io(Class::Output, "write", path, &e))?;
         let mut out = BufWriter::new(file);
         let head = format!(
             "{{\n  \"nianbao\": {},\n  \"out_dir\": {},\n  \"reports\": [",
@@ -175,14 +190,17 @@ impl ReportWriter {
             serde_json::Value::from(out_canon.to_string_lossy().into_owned())
         );
         let error = out.write_all(head.as_bytes()).err().map(|e| e.to_string());
-        Ok(ReportWriter {
-            path: path.to_path_buf(),
-            tmp,
-            out,
-            next: 0,
-            waiting: BTreeMap::new(),
-            error,
-        })
+        Ok((
+            ReportWriter {
+                path: path.to_path_buf(),
+                tmp,
+                out,
+                next: 0,
+                waiting: BTreeMap::new(),
+                error,
+            },
+            removed,
+        ))
     }
 
     pub(crate) fn push(&mut self, r: &Record) {
@@ -200,7 +218,7 @@ impl ReportWriter {
         }
     }
 
-    pub(crate) fn finish(mut self, summary: &Summary) -> Result<(), String> {
+    pub(crate) fn finish(mut self, summary: &Summary) -> Result<(), Error> {
         let tail = format!(
             "{}],\n  \"summary\": {}\n}}\n",
             if self.next == 0 { "" } else { "\n  " },
@@ -217,7 +235,7 @@ impl ReportWriter {
         };
         result.map_err(|e| {
             let _ = fs::remove_file(&self.tmp);
-            format!("failed to write {} ({e})", self.path.display())
+            Error::io(Class::Output, "write", &self.path, &e)
         })
     }
 }

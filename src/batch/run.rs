@@ -1,26 +1,27 @@
 //! Running the jobs: a pool of scoped worker threads sharing one font book.
 
 use super::collect::Job;
-use super::manifest::{fonts_fingerprint, options_fingerprint, stamp, Manifest, ManifestEntry};
+use super::manifest::{fonts_fingerprint, options_fingerprint, stamp, Journal, Manifest, ManifestEntry};
 use super::report::{Record, ReportWriter, Status, Summary};
 use super::{Shard, VERSION};
 use crate::diag::Diagnostic;
+use crate::error::{Class, Error};
 use crate::output;
 use crate::render::{render, RenderError, RenderOptions};
 use crate::text::fonts::FontBook;
 use std::collections::HashSet;
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, Instant, SystemTime};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-/// How often a long run saves its manifest, so a killed run loses little incremental state.
-const CHECKPOINT: Duration = Duration::from_secs(10);
-
-/// In a sharded run other shards may be writing to the same output folder: only temporaries
-/// older than this are taken for leftovers.
+/// In a sharded run other shards, maybe on other machines, may be writing to the same output
+/// folder: only temporaries older than this are taken for leftovers.
 const SHARED_TEMP_AGE: Duration = Duration::from_secs(600);
+
+/// The most worker threads a run starts, whatever `jobs` asks for.
+pub const MAX_THREADS: usize = 1024;
 
 /// How to run a batch.
 #[derive(Debug, Clone, Default)]
@@ -29,7 +30,8 @@ pub struct Options {
     pub out_dir: PathBuf,
     /// Formats and checks, as for one report.
     pub render: RenderOptions,
-    /// Worker threads (at least 1; more than the number of jobs is not used).
+    /// Worker threads (at least 1, at most [`MAX_THREADS`]; more than the number of jobs is
+    /// not used). When the system refuses a thread, the run goes on with those it has.
     pub jobs: usize,
     /// Start no new report after the first one rejected or failed.
     pub fail_fast: bool,
@@ -40,6 +42,10 @@ pub struct Options {
     pub shard: Option<Shard>,
     /// Where to write the machine-readable record of the run (atomically, at the end).
     pub report: Option<PathBuf>,
+    /// Set (by a signal handler) to the number of a signal that asks the run to stop: no new
+    /// report is started, the ones being rendered are finished, and the run ends as usual
+    /// (manifest, report file), with [`Summary::interrupted`] set.
+    pub interrupt: Option<Arc<AtomicUsize>>,
 }
 
 /// Shared state of a running batch.
@@ -51,42 +57,82 @@ struct Ctx<'a> {
     inputs: HashSet<PathBuf>,
     fonts_fp: String,
     options_fp: String,
-    manifest: Mutex<(Manifest, Instant)>,
-    manifest_path: PathBuf,
+    manifest: Mutex<(Manifest, Journal)>,
+    /// A failure to write the journal (reported once in the summary).
+    journal_error: Mutex<Option<Error>>,
     stop: AtomicBool,
     next: AtomicUsize,
 }
 
+impl Ctx<'_> {
+    /// The signal that interrupted the run, if any.
+    fn interrupted(&self) -> Option<i32> {
+        let sig = self.opts.interrupt.as_ref()?.load(Ordering::SeqCst);
+        (sig != 0).then(|| i32::try_from(sig).unwrap_or(i32::MAX))
+    }
+
+    /// Records in the manifest (and its journal, at once) that a report was written or
+    /// dropped.
+    fn note(&self, rel: &str, entry: Option<ManifestEntry>) {
+        let mut m = self.manifest.lock().unwrap_or_else(|e| e.into_inner());
+        let (manifest, journal) = &mut *m;
+        let res = journal.record(rel, entry.as_ref());
+        match entry {
+            Some(e) => manifest.reports.insert(rel.to_string(), e),
+            None => manifest.reports.remove(rel),
+        };
+        drop(m);
+        if let Err(e) = res {
+            self.journal_error
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_or_insert(e);
+        }
+    }
+}
+
 /// Renders the jobs and writes their outputs under `opts.out_dir`, on `opts.jobs` threads
-/// sharing `fonts`. At the start, removes leftover temporaries from the output folder. Calls
-/// `observe` once per finished report (from the worker threads, in completion order), then
-/// saves the manifest and writes the report file. Fails before rendering anything when the
-/// output folder cannot be created or the report file cannot be started; later failures of
-/// the run itself are in [`Summary::errors`]. A report's failure never stops the others,
-/// unless `opts.fail_fast`.
+/// sharing `fonts`. At the start, removes leftover temporaries from the output folder (and
+/// those of the report file beside it). Calls `observe` once per finished report (from the
+/// worker threads, in completion order); each written report is appended to the manifest's
+/// journal as soon as its outputs are in place. At the end, compacts the manifest and writes
+/// the report file, also when `opts.interrupt` stopped the run early. Fails before rendering
+/// anything when the output folder cannot be created or the report file cannot be started;
+/// later failures of the run itself are in [`Summary::errors`]. A report's failure never
+/// stops the others, unless `opts.fail_fast`.
 pub fn run(
     jobs: &[Job],
     fonts: &FontBook,
     opts: &Options,
     observe: &(dyn Fn(&Record) + Sync),
-) -> Result<Summary, String> {
+) -> Result<Summary, Error> {
     let t0 = Instant::now();
     fs::create_dir_all(&opts.out_dir)
-        .map_err(|e| format!("failed to create the output folder {} ({e})", opts.out_dir.display()))?;
+        .map_err(|e| Error::io(Class::Output, "create the output folder", &opts.out_dir, &e))?;
     let out_canon = fs::canonicalize(&opts.out_dir)
-        .map_err(|e| format!("failed to open the output folder {} ({e})", opts.out_dir.display()))?;
-    let temporaries_removed = match opts.shard {
-        None => output::clean_temporaries(&opts.out_dir),
-        Some(_) => clean_old_temporaries(&opts.out_dir, SHARED_TEMP_AGE),
+        .map_err(|e| Error::io(Class::Output, "open the output folder", &opts.out_dir, &e))?;
+    let sweep = match opts.shard {
+        None => output::Sweep::Local,
+        Some(_) => output::Sweep::OlderThan(SHARED_TEMP_AGE),
     };
+    let mut temporaries_removed = output::clean_temporaries(&opts.out_dir, sweep);
     let inputs: HashSet<PathBuf> = jobs.iter().filter_map(|j| fs::canonicalize(&j.input).ok()).collect();
     let mut report = match &opts.report {
-        Some(p) => Some(ReportWriter::start(p, &inputs, &out_canon)?),
+        Some(p) => {
+            let (w, removed) = ReportWriter::start(p, &inputs, &out_canon, sweep)?;
+            temporaries_removed += removed;
+            Some(w)
+        }
         None => None,
     };
     let manifest_path = Manifest::path(&opts.out_dir, opts.shard);
     let mut manifest = Manifest::load(&manifest_path);
     manifest.nianbao = VERSION.into();
+    let mut errors = Vec::new();
+    let journal = Journal::open(&manifest_path).unwrap_or_else(|e| {
+        errors.push(e);
+        Journal::none()
+    });
     let ctx = Ctx {
         jobs,
         fonts,
@@ -95,37 +141,57 @@ pub fn run(
         inputs,
         fonts_fp: fonts_fingerprint(fonts),
         options_fp: options_fingerprint(&opts.render),
-        manifest: Mutex::new((manifest, Instant::now())),
-        manifest_path,
+        manifest: Mutex::new((manifest, journal)),
+        journal_error: Mutex::new(None),
         stop: AtomicBool::new(false),
         next: AtomicUsize::new(0),
     };
     let summary = Mutex::new(Summary {
         reports: jobs.len(),
         temporaries_removed,
+        errors,
         ..Default::default()
     });
     let sink = Mutex::new(report.as_mut());
-    let threads = opts.jobs.max(1).min(jobs.len().max(1));
+    let threads = opts.jobs.clamp(1, MAX_THREADS).min(jobs.len().max(1));
     std::thread::scope(|s| {
+        let mut spawned = 0;
         for _ in 0..threads {
             let (ctx, summary, sink) = (&ctx, &summary, &sink);
-            std::thread::Builder::new()
+            let started = std::thread::Builder::new()
                 .name("nianbao-batch".into())
                 .stack_size(8 << 20)
-                .spawn_scoped(s, move || worker(ctx, summary, sink, observe))
-                .expect("spawn a worker thread");
+                .spawn_scoped(s, move || worker(ctx, summary, sink, observe));
+            match started {
+                Ok(_) => spawned += 1,
+                // The system has no more threads to give (a huge --jobs): go on with those
+                // that started.
+                Err(_) => break,
+            }
+        }
+        if spawned == 0 {
+            worker(&ctx, &summary, &sink, observe);
         }
     });
     let mut summary = summary.into_inner().unwrap_or_else(|e| e.into_inner());
     let started = ctx.next.load(Ordering::SeqCst).min(jobs.len());
     summary.not_started = jobs.len() - started;
-    let (manifest, _) = ctx.manifest.into_inner().unwrap_or_else(|e| e.into_inner());
-    if let Err(e) = manifest.save(&ctx.manifest_path) {
+    summary.interrupted = ctx.interrupted();
+    if let Some(e) = ctx.journal_error.into_inner().unwrap_or_else(|e| e.into_inner()) {
+        summary.errors.push(e);
+    }
+    let (manifest, journal) = ctx.manifest.into_inner().unwrap_or_else(|e| e.into_inner());
+    drop(journal);
+    if let Err(e) = manifest.save(&manifest_path) {
         summary.errors.push(e);
     }
     summary.elapsed = t0.elapsed();
     if let Some(mut r) = report {
+        let reason = if summary.interrupted.is_some() {
+            "interrupted"
+        } else {
+            "fail-fast"
+        };
         for (i, job) in jobs.iter().enumerate().skip(started) {
             r.push(&Record {
                 index: i,
@@ -134,7 +200,8 @@ pub fn run(
                 outputs: Vec::new(),
                 status: Status::Skipped,
                 diagnostics: Vec::new(),
-                message: Some("fail-fast".into()),
+                error: None,
+                reason: Some(reason),
                 elapsed: Duration::ZERO,
             });
         }
@@ -154,7 +221,7 @@ fn worker(
     observe: &(dyn Fn(&Record) + Sync),
 ) {
     loop {
-        if ctx.stop.load(Ordering::SeqCst) {
+        if ctx.stop.load(Ordering::SeqCst) || ctx.interrupted().is_some() {
             return;
         }
         let i = ctx.next.fetch_add(1, Ordering::SeqCst);
@@ -163,23 +230,21 @@ fn worker(
         }
         let t = Instant::now();
         let job = &ctx.jobs[i];
-        let (status, outputs, diagnostics, message) =
-            match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(ctx, job))) {
-                Ok(r) => r,
-                Err(p) => {
-                    let what = p
-                        .downcast_ref::<&str>()
-                        .map(|s| s.to_string())
-                        .or_else(|| p.downcast_ref::<String>().cloned())
-                        .unwrap_or_default();
-                    (
-                        Status::Failed,
-                        Vec::new(),
-                        Vec::new(),
-                        Some(format!("internal error (a bug in nianbao: {what})")),
-                    )
-                }
-            };
+        let outcome = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| process(ctx, job))) {
+            Ok(r) => r,
+            Err(p) => {
+                let what = p
+                    .downcast_ref::<&str>()
+                    .map(|s| s.to_string())
+                    .or_else(|| p.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Outcome::failed(Error::new(
+                    Class::Internal,
+                    format!("internal error (a bug in nianbao: {what})"),
+                ))
+            }
+        };
+        let status = outcome.status;
         if ctx.opts.fail_fast && matches!(status, Status::Rejected | Status::Failed) {
             ctx.stop.store(true, Ordering::SeqCst);
         }
@@ -187,10 +252,11 @@ fn worker(
             index: i,
             input: job.input.clone(),
             rel: job.rel.clone(),
-            outputs,
+            outputs: outcome.outputs,
             status,
-            diagnostics,
-            message,
+            diagnostics: outcome.diagnostics,
+            error: outcome.error,
+            reason: outcome.reason,
             elapsed: t.elapsed(),
         };
         {
@@ -210,12 +276,30 @@ fn worker(
     }
 }
 
-type Outcome = (Status, Vec<PathBuf>, Vec<Diagnostic>, Option<String>);
+/// What became of one job.
+struct Outcome {
+    status: Status,
+    outputs: Vec<PathBuf>,
+    diagnostics: Vec<Diagnostic>,
+    error: Option<Error>,
+    reason: Option<&'static str>,
+}
+
+impl Outcome {
+    fn failed(e: Error) -> Outcome {
+        Outcome {
+            status: Status::Failed,
+            outputs: Vec::new(),
+            diagnostics: Vec::new(),
+            error: Some(e),
+            reason: None,
+        }
+    }
+}
 
 fn process(ctx: &Ctx, job: &Job) -> Outcome {
-    let fail = |m: String| (Status::Failed, Vec::new(), Vec::new(), Some(m));
     if let Some(p) = &job.problem {
-        return fail(p.clone());
+        return Outcome::failed(p.clone());
     }
     let opts = ctx.opts;
     let formats: Vec<&str> = [(opts.render.pdf, "pdf"), (opts.render.docx, "docx")]
@@ -224,28 +308,43 @@ fn process(ctx: &Ctx, job: &Job) -> Outcome {
         .collect();
     let meta = match fs::metadata(&job.input) {
         Ok(m) => m,
-        Err(e) => return fail(format!("failed to read {} ({e})", job.input.display())),
+        Err(e) => return Outcome::failed(Error::io(Class::Input, "read", &job.input, &e)),
     };
     let (size, mtime) = stamp(&meta);
     if opts.skip_unchanged {
         if let Some(outputs) = up_to_date(ctx, job, size, mtime, &formats) {
-            return (Status::Skipped, outputs, Vec::new(), Some("unchanged".into()));
+            return Outcome {
+                status: Status::Skipped,
+                outputs,
+                diagnostics: Vec::new(),
+                error: None,
+                reason: Some("unchanged"),
+            };
         }
     }
     let bytes = match fs::read(&job.input) {
         Ok(b) => b,
-        Err(e) => return fail(format!("failed to read {} ({e})", job.input.display())),
+        Err(e) => return Outcome::failed(Error::io(Class::Input, "read", &job.input, &e)),
     };
     let mut diags = Vec::new();
     let rendered = match render(&bytes, ctx.fonts, &opts.render, &mut diags) {
         Ok(r) => r,
         Err(RenderError::Rejected) => {
-            forget(ctx, &job.rel);
-            return (Status::Rejected, Vec::new(), diags, None);
+            ctx.note(&job.rel, None);
+            return Outcome {
+                status: Status::Rejected,
+                outputs: Vec::new(),
+                diagnostics: diags,
+                error: None,
+                reason: None,
+            };
         }
-        Err(RenderError::Failed(m)) => {
-            forget(ctx, &job.rel);
-            return (Status::Failed, Vec::new(), diags, Some(m));
+        Err(RenderError::Failed(e)) => {
+            ctx.note(&job.rel, None);
+            return Outcome {
+                diagnostics: diags,
+                ..Outcome::failed(e)
+            };
         }
     };
     drop(bytes);
@@ -256,9 +355,13 @@ fn process(ctx: &Ctx, job: &Job) -> Outcome {
         drop(data);
         match written {
             Ok(p) => outputs.push(p),
-            Err(m) => {
-                forget(ctx, &job.rel);
-                return (Status::Failed, outputs, diags, Some(m));
+            Err(e) => {
+                ctx.note(&job.rel, None);
+                return Outcome {
+                    outputs,
+                    diagnostics: diags,
+                    ..Outcome::failed(e)
+                };
             }
         }
     }
@@ -270,25 +373,14 @@ fn process(ctx: &Ctx, job: &Job) -> Outcome {
         fonts: ctx.fonts_fp.clone(),
         options: ctx.options_fp.clone(),
     };
-    let mut m = ctx.manifest.lock().unwrap_or_else(|e| e.into_inner());
-    m.0.reports.insert(job.rel.clone(), entry);
-    if m.1.elapsed() >= CHECKPOINT {
-        // A failed checkpoint is retried at the next one and at the end, where it is reported.
-        let _ = m.0.save(&ctx.manifest_path);
-        m.1 = Instant::now();
+    ctx.note(&job.rel, Some(entry));
+    Outcome {
+        status: Status::Written,
+        outputs,
+        diagnostics: diags,
+        error: None,
+        reason: None,
     }
-    drop(m);
-    (Status::Written, outputs, diags, None)
-}
-
-/// Drops a report from the manifest (its outputs, if any, no longer match its input).
-fn forget(ctx: &Ctx, rel: &str) {
-    ctx.manifest
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .0
-        .reports
-        .remove(rel);
 }
 
 /// The outputs of a job when the manifest says they are up to date.
@@ -325,47 +417,28 @@ fn up_to_date(ctx: &Ctx, job: &Job, size: u64, mtime: u64, formats: &[&str]) -> 
 
 /// The output path of a job, checked: its folder exists and lies inside the output folder
 /// (no link leads out of it), and it is not one of the inputs.
-fn target(ctx: &Ctx, job: &Job, ext: &str) -> Result<PathBuf, String> {
+fn target(ctx: &Ctx, job: &Job, ext: &str) -> Result<PathBuf, Error> {
     let path = job.output(&ctx.opts.out_dir, ext);
     let dir = path.parent().unwrap_or(&ctx.opts.out_dir);
-    fs::create_dir_all(dir).map_err(|e| format!("failed to create folder {} ({e})", dir.display()))?;
-    let canon_dir = fs::canonicalize(dir).map_err(|e| format!("failed to open folder {} ({e})", dir.display()))?;
+    fs::create_dir_all(dir).map_err(|e| Error::io(Class::Output, "create folder", dir, &e))?;
+    let canon_dir = fs::canonicalize(dir).map_err(|e| Error::io(Class::Output, "open folder", dir, &e))?;
     if !canon_dir.starts_with(&ctx.out_canon) {
-        return Err(format!(
-            "refusing to write {}: it lies outside the output folder (through a link)",
-            path.display()
+        return Err(Error::at(
+            Class::Output,
+            &path,
+            format!(
+                "refusing to write {}: it lies outside the output folder (through a link)",
+                path.display()
+            ),
         ));
     }
     let canon = canon_dir.join(path.file_name().unwrap_or_default());
     if ctx.inputs.contains(&canon) {
-        return Err(format!("refusing to overwrite the input {}", path.display()));
+        return Err(Error::at(
+            Class::Output,
+            &path,
+            format!("refusing to overwrite the input {}", path.display()),
+        ));
     }
     Ok(path)
-}
-
-/// Removes temporaries older than `age` (by modification time) in a folder tree.
-fn clean_old_temporaries(root: &Path, age: Duration) -> usize {
-    let now = SystemTime::now();
-    let mut n = 0;
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let Ok(rd) = fs::read_dir(&d) else { continue };
-        for e in rd.flatten() {
-            let Ok(t) = e.file_type() else { continue };
-            if t.is_dir() {
-                stack.push(e.path());
-            } else if e.file_name().to_string_lossy().starts_with(output::TEMP_PREFIX) {
-                let old = e
-                    .metadata()
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .and_then(|m| now.duration_since(m).ok())
-                    .is_some_and(|d| d >= age);
-                if old && fs::remove_file(e.path()).is_ok() {
-                    n += 1;
-                }
-            }
-        }
-    }
-    n
 }

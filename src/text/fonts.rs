@@ -249,7 +249,7 @@ impl FontBook {
     /// The face of a role that serves `ch`, falling back along the role's chain; `None` when
     /// no face has it.
     pub fn lookup(&self, role: Role, ch: char, cache: &mut Lookup) -> Option<GlyphInfo> {
-        let chain = &self.chains[&role];
+        let chain = self.chains.get(&role)?;
         chain.iter().find_map(|&f| cache.glyph(self, f, ch))
     }
 
