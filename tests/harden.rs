@@ -512,3 +512,48 @@ fn every_failure_under_json_diagnostics_has_a_class() {
     assert_eq!(report(&rep)["reports"][0]["class"], "input");
     let _ = std::fs::remove_dir_all(&t);
 }
+
+// ---- A6: what the schema accepts, validate accepts ----
+
+/// huaian-2024 with one value written as raw JSON text.
+fn with_raw(path: &[&str], raw: &str) -> Vec<u8> {
+    let mut v: Value = serde_json::from_slice(&example("huaian-2024")).unwrap();
+    let mut node = &mut v;
+    for p in path {
+        node = &mut node[*p];
+    }
+    *node = "__RAW__".into();
+    serde_json::to_string_pretty(&v)
+        .unwrap()
+        .replacen("\"__RAW__\"", raw, 1)
+        .into_bytes()
+}
+
+#[test]
+fn a_whole_count_written_with_a_fraction_and_an_exponent_amount_are_accepted() {
+    let t = common::temp_dir("harden-numbers");
+    let count = t.join("count.json");
+    std::fs::write(&count, with_raw(&["proactive", "coercion", "decisions"], "88283.0")).unwrap();
+    let o = common::nianbao(&["validate", s(&count), "--as-published"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let fraction = t.join("fraction.json");
+    std::fs::write(&fraction, with_raw(&["proactive", "coercion", "decisions"], "88283.5")).unwrap();
+    let o = common::nianbao(&["validate", s(&fraction), "--as-published"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("$.proactive.coercion.decisions"), "{}", stderr(&o));
+    // An amount in exponent notation prints written out.
+    let amount = t.join("amount.json");
+    std::fs::write(&amount, with_raw(&["proactive", "fees", "amount"], "9.617165e4")).unwrap();
+    let docx = t.join("amount.docx");
+    let o = common::nianbao(&["render", s(&amount), "--docx", "-o", s(&docx)]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let mut z = zip::ZipArchive::new(std::fs::File::open(&docx).unwrap()).unwrap();
+    let mut xml = String::new();
+    z.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    assert!(xml.contains(">96171.65<"), "the amount is not printed as 96171.65");
+    assert!(!xml.contains("e4<"));
+    let _ = std::fs::remove_dir_all(&t);
+}
