@@ -73,22 +73,115 @@ pub struct Report {
     pub cells: BTreeMap<String, Cell>,
 }
 
+/// The largest input read, in bytes (32 MiB; a real report is well under 1 MiB, and a
+/// paragraph of several megabytes still fits). Past it, [`parse`] refuses the input with the
+/// rule `too-large`, and [`read_limited`] stops reading.
+pub const MAX_INPUT_BYTES: usize = 32 << 20;
+
+/// Reads at most [`MAX_INPUT_BYTES`] + 1 bytes: enough for [`parse`] to tell that an input is
+/// too large, without reading a huge file or an endless stream into memory.
+pub fn read_limited(r: impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut buf = Vec::new();
+    r.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// The encoding bytes that are not UTF-8 look like: UTF-16 (a byte-order mark, or the zero
+/// bytes of ASCII text in UTF-16), or GB18030/GBK (every non-ASCII byte in a GB18030 two- or
+/// four-byte sequence).
+fn guess_encoding(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\xFF\xFE") {
+        return Some("UTF-16LE");
+    }
+    if bytes.starts_with(b"\xFE\xFF") {
+        return Some("UTF-16BE");
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let zeros = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let half = head.len() / 2;
+    if half > 0 && zeros(1) * 3 >= half && zeros(0) * 10 < half {
+        return Some("UTF-16LE");
+    }
+    if half > 0 && zeros(0) * 3 >= half && zeros(1) * 10 < half {
+        return Some("UTF-16BE");
+    }
+    let mut i = 0;
+    let mut multibyte = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+        if (0x81..=0xFE).contains(&b) && matches!(at(1), 0x40..=0x7E | 0x80..=0xFE) {
+            i += 2;
+        } else if (0x81..=0xFE).contains(&b)
+            && at(1).is_ascii_digit()
+            && (0x81..=0xFE).contains(&at(2))
+            && at(3).is_ascii_digit()
+        {
+            i += 4;
+        } else {
+            return None;
+        }
+        multibyte = true;
+    }
+    multibyte.then_some("GB18030 (GBK)")
+}
+
 /// Parses a report. Returns the report when its shape could be read (possibly with errors in
 /// the diagnostics, e.g. a bad count), and every diagnostic found. Never panics on input.
+/// Input over [`MAX_INPUT_BYTES`] is refused unread (rule `too-large`); bytes that are not
+/// UTF-8 are refused naming the encoding they look like (rule `utf8`).
 pub fn parse(bytes: &[u8]) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    if bytes.len() > MAX_INPUT_BYTES {
+        diags.push(
+            Diagnostic::error(
+                "too-large",
+                Locus::Input,
+                format!("the input is larger than {} MiB", MAX_INPUT_BYTES >> 20),
+            )
+            .with_hint("a report is a few hundred kilobytes; check that this is the right file"),
+        );
+        return (None, diags);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let utf16 = guess_encoding(bytes).filter(|e| e.starts_with("UTF-16"));
     let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let upto = &bytes[..e.valid_up_to()];
+        Ok(t) if utf16.is_none() => t,
+        result => {
+            let valid = result.err().map_or(0, |e| e.valid_up_to());
+            let upto = &bytes[..valid];
             let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
             let col_start = upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
             let column = String::from_utf8_lossy(&upto[col_start..]).chars().count() + 1;
-            diags.push(
-                Diagnostic::error("utf8", Locus::Source { line, column }, "the input is not valid UTF-8")
-                    .with_hint("save the file as UTF-8 (GBK/GB18030 files must be converted first)"),
-            );
+            let (message, hint) = match utf16.or_else(|| guess_encoding(bytes)) {
+                Some(enc) => (
+                    format!("the input is not valid UTF-8; it looks like {enc}"),
+                    format!(
+                        "save the file as UTF-8, e.g. iconv -f {} -t UTF-8 in.json > out.json{}",
+                        enc.split(' ').next().unwrap_or(enc),
+                        if enc.starts_with("GB") {
+                            " (GB18030 also reads GBK files)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                None => (
+                    "the input is not valid UTF-8".to_string(),
+                    "save the file as UTF-8 (GBK/GB18030 files must be converted first)".to_string(),
+                ),
+            };
+            let locus = if utf16.is_some() {
+                Locus::Input
+            } else {
+                Locus::Source { line, column }
+            };
+            diags.push(Diagnostic::error("utf8", locus, message).with_hint(hint));
             return (None, diags);
         }
     };

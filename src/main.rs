@@ -8,7 +8,7 @@ use nianbao::diag::{Diagnostic, Severity};
 use nianbao::error::{Class, Error};
 use nianbao::template::Format;
 use nianbao::validate::Options;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -203,16 +203,15 @@ fn write_stdout(bytes: &[u8]) -> u8 {
     }
 }
 
-/// Reads a file, or standard input for `-`.
+/// Reads a file, or standard input for `-` (no more than the input limit and one byte).
 fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
     if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| Error::new(Class::Input, format!("failed to read standard input ({e})")))?;
-        Ok(buf)
+        nianbao::input::read_limited(std::io::stdin().lock())
+            .map_err(|e| Error::new(Class::Input, format!("failed to read standard input ({e})")))
     } else {
-        std::fs::read(path).map_err(|e| Error::io(Class::Input, "read", path, &e))
+        std::fs::File::open(path)
+            .and_then(nianbao::input::read_limited)
+            .map_err(|e| Error::io(Class::Input, "read", path, &e))
     }
 }
 

@@ -322,7 +322,7 @@ fn process(ctx: &Ctx, job: &Job) -> Outcome {
             };
         }
     }
-    let bytes = match fs::read(&job.input) {
+    let bytes = match fs::File::open(&job.input).and_then(crate::input::read_limited) {
         Ok(b) => b,
         Err(e) => return Outcome::failed(Error::io(Class::Input, "read", &job.input, &e)),
     };
