@@ -1,11 +1,13 @@
 //! `nianbao batch`: the command-line side of [`nianbao::batch`]: arguments, the progress
 //! bar, printing each report's problems, and the summary line.
 
-use crate::{print_diagnostics, print_operational, DiagFormat, RenderArgs};
+use crate::{print_diagnostics, print_operational, say, DiagFormat, RenderArgs};
 use nianbao::batch::{self, Record, Shard, Status};
+use nianbao::error::{Class, Error};
 use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize};
+use std::sync::{Arc, Mutex};
 
 pub const BATCH_HELP: &str = "OUTPUTS:
   A report found in a folder IN (searched recursively for *.json) is written to OUT_DIR under
@@ -18,10 +20,18 @@ PRINTED:
   The diagnostics of each rejected report and the error of each failed one (warnings of written
   reports with -v); a progress bar on a terminal; a summary line at the end (not with --quiet).
 
+INTERRUPTED:
+  Ctrl-C (SIGINT) or SIGTERM starts no new report; the reports being rendered are finished,
+  the manifest, the summary and --report are written (the reports not started are skipped,
+  reason \"interrupted\"), and the exit status is 130 (143 for SIGTERM). A second signal ends
+  at once. Even after kill -9, --skip-unchanged skips what was finished: each report is
+  recorded in OUT_DIR/.nianbao-manifest.journal as soon as it is written.
+
 EXIT STATUS (the worst seen):
-  0  every report written (warnings allowed) or skipped as unchanged
-  1  at least one report rejected (errors in the input); the others were written
-  2  operational failure: an input unreadable, an output not writable, fonts unusable";
+    0  every report written (warnings allowed) or skipped as unchanged
+    1  at least one report rejected (errors in the input); the others were written
+    2  operational failure: an input unreadable, an output not writable, fonts unusable
+  130  interrupted (SIGINT; 143 for SIGTERM)";
 
 /// Arguments of `nianbao batch`.
 #[derive(clap::Args)]
@@ -76,7 +86,8 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
                         }
                     }
                     Err(e) => {
-                        print_operational("<stdin>", &format!("failed to read the list of reports ({e})"), how);
+                        let e = Error::new(Class::Input, format!("failed to read the list of reports ({e})"));
+                        print_operational("<stdin>", &e, how);
                         return 2;
                     }
                 }
@@ -109,6 +120,7 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
         skip_unchanged: args.skip_unchanged,
         shard: args.shard,
         report: args.report.clone(),
+        interrupt: Some(on_signals()),
     };
     let bar = if !args.quiet && std::io::stderr().is_terminal() {
         let b =
@@ -147,6 +159,19 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
     for e in &summary.errors {
         print_operational(&args.output.display().to_string(), e, how);
     }
+    if let Some(sig) = summary.interrupted {
+        let name = if sig == signal_hook::consts::SIGINT {
+            "SIGINT"
+        } else {
+            "SIGTERM"
+        };
+        if how == DiagFormat::Human {
+            say!(
+                "batch: interrupted by {name}: {} reports not started",
+                summary.not_started
+            );
+        }
+    }
     if !args.quiet {
         let secs = t0.elapsed().as_secs_f64();
         match how {
@@ -156,7 +181,12 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
                     summary.reports, summary.written, summary.rejected, summary.failed, summary.skipped
                 );
                 if summary.not_started > 0 {
-                    line += &format!(", {} not started (--fail-fast)", summary.not_started);
+                    let why = if summary.interrupted.is_some() {
+                        "interrupted"
+                    } else {
+                        "--fail-fast"
+                    };
+                    line += &format!(", {} not started ({why})", summary.not_started);
                 }
                 let done = summary.written + summary.rejected + summary.failed;
                 line += &format!(
@@ -167,9 +197,9 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
                 if summary.temporaries_removed > 0 {
                     line += &format!("; {} leftover temporary files removed", summary.temporaries_removed);
                 }
-                eprintln!("{line}");
+                say!("{line}");
             }
-            DiagFormat::Json => eprintln!("{}", serde_json::json!({ "summary": summary.to_json() })),
+            DiagFormat::Json => say!("{}", serde_json::json!({ "summary": summary.to_json() })),
         }
     }
     summary.exit_code()
@@ -183,18 +213,37 @@ fn print_record(r: &Record, verbose: bool, how: DiagFormat) {
         Status::Rejected => print_diagnostics(&name, &r.diagnostics, how),
         Status::Failed => {
             print_diagnostics(&name, &r.diagnostics, how);
-            print_operational(&name, r.message.as_deref().unwrap_or("failed"), how);
+            let e = r
+                .error
+                .clone()
+                .unwrap_or_else(|| Error::new(Class::Internal, "failed without an error"));
+            print_operational(&name, &e, how);
         }
         Status::Written if verbose => {
             print_diagnostics(&name, &r.diagnostics, how);
             if how == DiagFormat::Human {
                 for p in &r.outputs {
-                    eprintln!("wrote {}", p.display());
+                    say!("wrote {}", p.display());
                 }
             }
         }
         Status::Written | Status::Skipped => {}
     }
+}
+
+/// Makes SIGINT and SIGTERM ask the batch to stop (the returned flag takes the signal's
+/// number); a second signal ends the process at once with status 128 + its number.
+fn on_signals() -> Arc<AtomicUsize> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let interrupt = Arc::new(AtomicUsize::new(0));
+    let again = Arc::new(AtomicBool::new(false));
+    for sig in [SIGINT, SIGTERM] {
+        // Registration fails only for forbidden signals; without it, the default applies.
+        let _ = signal_hook::flag::register_conditional_shutdown(sig, 128 + sig, Arc::clone(&again));
+        let _ = signal_hook::flag::register(sig, Arc::clone(&again));
+        let _ = signal_hook::flag::register_usize(sig, Arc::clone(&interrupt), sig as usize);
+    }
+    interrupt
 }
 
 /// How many reports between two [`release_free_memory`] calls.

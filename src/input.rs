@@ -76,22 +76,115 @@ pub struct Report {
     pub cells: BTreeMap<String, Cell>,
 }
 
+/// The largest input read, in bytes (32 MiB; a real report is well under 1 MiB, and a
+/// paragraph of several megabytes still fits). Past it, [`parse`] refuses the input with the
+/// rule `too-large`, and [`read_limited`] stops reading.
+pub const MAX_INPUT_BYTES: usize = 32 << 20;
+
+/// Reads at most [`MAX_INPUT_BYTES`] + 1 bytes: enough for [`parse`] to tell that an input is
+/// too large, without reading a huge file or an endless stream into memory.
+pub fn read_limited(r: impl std::io::Read) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut buf = Vec::new();
+    r.take(MAX_INPUT_BYTES as u64 + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// The encoding bytes that are not UTF-8 look like: UTF-16 (a byte-order mark, or the zero
+/// bytes of ASCII text in UTF-16), or GB18030/GBK (every non-ASCII byte in a GB18030 two- or
+/// four-byte sequence).
+fn guess_encoding(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.starts_with(b"\xFF\xFE") {
+        return Some("UTF-16LE");
+    }
+    if bytes.starts_with(b"\xFE\xFF") {
+        return Some("UTF-16BE");
+    }
+    let head = &bytes[..bytes.len().min(4096)];
+    let zeros = |parity: usize| head.iter().skip(parity).step_by(2).filter(|&&b| b == 0).count();
+    let half = head.len() / 2;
+    if half > 0 && zeros(1) * 3 >= half && zeros(0) * 10 < half {
+        return Some("UTF-16LE");
+    }
+    if half > 0 && zeros(0) * 3 >= half && zeros(1) * 10 < half {
+        return Some("UTF-16BE");
+    }
+    let mut i = 0;
+    let mut multibyte = false;
+    while i < bytes.len() {
+        let b = bytes[i];
+        if b < 0x80 {
+            i += 1;
+            continue;
+        }
+        let at = |k: usize| bytes.get(i + k).copied().unwrap_or(0);
+        if (0x81..=0xFE).contains(&b) && matches!(at(1), 0x40..=0x7E | 0x80..=0xFE) {
+            i += 2;
+        } else if (0x81..=0xFE).contains(&b)
+            && at(1).is_ascii_digit()
+            && (0x81..=0xFE).contains(&at(2))
+            && at(3).is_ascii_digit()
+        {
+            i += 4;
+        } else {
+            return None;
+        }
+        multibyte = true;
+    }
+    multibyte.then_some("GB18030 (GBK)")
+}
+
 /// Parses a report. Returns the report when its shape could be read (possibly with errors in
 /// the diagnostics, e.g. a bad count), and every diagnostic found. Never panics on input.
+/// Input over [`MAX_INPUT_BYTES`] is refused unread (rule `too-large`); bytes that are not
+/// UTF-8 are refused naming the encoding they look like (rule `utf8`).
 pub fn parse(bytes: &[u8]) -> (Option<Report>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
+    if bytes.len() > MAX_INPUT_BYTES {
+        diags.push(
+            Diagnostic::error(
+                "too-large",
+                Locus::Input,
+                format!("the input is larger than {} MiB", MAX_INPUT_BYTES >> 20),
+            )
+            .with_hint("a report is a few hundred kilobytes; check that this is the right file"),
+        );
+        return (None, diags);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let utf16 = guess_encoding(bytes).filter(|e| e.starts_with("UTF-16"));
     let text = match std::str::from_utf8(bytes) {
-        Ok(t) => t,
-        Err(e) => {
-            let upto = &bytes[..e.valid_up_to()];
+        Ok(t) if utf16.is_none() => t,
+        result => {
+            let valid = result.err().map_or(0, |e| e.valid_up_to());
+            let upto = &bytes[..valid];
             let line = upto.iter().filter(|&&b| b == b'\n').count() + 1;
             let col_start = upto.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
             let column = String::from_utf8_lossy(&upto[col_start..]).chars().count() + 1;
-            diags.push(
-                Diagnostic::error("utf8", Locus::Source { line, column }, "the input is not valid UTF-8")
-                    .with_hint("save the file as UTF-8 (GBK/GB18030 files must be converted first)"),
-            );
+            let (message, hint) = match utf16.or_else(|| guess_encoding(bytes)) {
+                Some(enc) => (
+                    format!("the input is not valid UTF-8; it looks like {enc}"),
+                    format!(
+                        "save the file as UTF-8, e.g. iconv -f {} -t UTF-8 in.json > out.json{}",
+                        enc.split(' ').next().unwrap_or(enc),
+                        if enc.starts_with("GB") {
+                            " (GB18030 also reads GBK files)"
+                        } else {
+                            ""
+                        }
+                    ),
+                ),
+                None => (
+                    "the input is not valid UTF-8".to_string(),
+                    "save the file as UTF-8 (GBK/GB18030 files must be converted first)".to_string(),
+                ),
+            };
+            let locus = if utf16.is_some() {
+                Locus::Input
+            } else {
+                Locus::Source { line, column }
+            };
+            diags.push(Diagnostic::error("utf8", locus, message).with_hint(hint));
             return (None, diags);
         }
     };
@@ -296,6 +389,9 @@ impl Reader<'_> {
             return None;
         };
         let f = self.fields("$", obj, TOP_FIELDS, &|_| None);
+        if let Some(v) = f.get("$schema").filter(|v| !matches!(v, Value::StringLit(_))) {
+            self.type_err(&child("$", "$schema"), v, "a string (the schema's address)");
+        }
 
         let year = match f.get("year") {
             Some(v) => self.int(v, "$.year", 2008, 2100),
@@ -530,10 +626,11 @@ impl Reader<'_> {
                 } else {
                     (0, "a non-negative integer")
                 };
-                match n.value.parse::<i64>() {
-                    Ok(i) if (min..=MAX_COUNT).contains(&i) => Cell::Int(i),
-                    // An integer out of range, also one too long for i64.
-                    r if r.is_ok() || is_integer_literal(n.value) => {
+                // A count is a number whose value is whole, however it is written (88283,
+                // 88283.0, 8.8283e4), as JSON Schema's `integer` says.
+                match Decimal::parse(n.value).map(|d| d.integer(MAX_COUNT)) {
+                    Some(Whole::Int(i)) if (min..=MAX_COUNT).contains(&i) => Cell::Int(i),
+                    Some(Whole::Int(_) | Whole::Huge) => {
                         let locus = self.at(path, v);
                         self.err(
                             "range",
@@ -549,13 +646,26 @@ impl Reader<'_> {
                             "type",
                             locus,
                             format!("expected {what}, found {}", n.value),
-                            "counts are whole numbers of items: no fraction, no exponent",
+                            "counts are whole numbers of items: no fraction",
                         );
                         Cell::Invalid
                     }
                 }
             }
-            (Value::NumberLit(n), CellKind::Amount) => self.amount(n.value, path, v),
+            (Value::NumberLit(n), CellKind::Amount) => match Decimal::parse(n.value).and_then(|d| d.plain()) {
+                Some(plain) => self.amount(&plain, path, v),
+                // A huge or tiny exponent: far more digits than an amount may have.
+                None => {
+                    let locus = self.at(path, v);
+                    self.err(
+                        "range",
+                        locus,
+                        format!("`{}` has more than {MAX_AMOUNT_DIGITS} digits", n.value),
+                        "check the unit of the amount",
+                    );
+                    Cell::Invalid
+                }
+            },
             (Value::StringLit(s), CellKind::Amount) => self.amount(&s.value, path, v),
             (_, CellKind::Amount) => {
                 self.type_err(path, v, "a decimal number or a string holding one");
@@ -599,25 +709,24 @@ impl Reader<'_> {
         Cell::Amount(s.to_string())
     }
 
+    /// An integer in `min..=max`: a number whose value is whole (2021, 2021.0, 2.021e3).
     fn int(&mut self, v: &Value, path: &str, min: i64, max: i64) -> Option<i64> {
-        match v {
-            Value::NumberLit(n) if !is_integer_literal(n.value) => {
-                self.type_err(path, v, "an integer");
+        let Value::NumberLit(n) = v else {
+            self.type_err(path, v, "an integer");
+            return None;
+        };
+        match Decimal::parse(n.value).map(|d| d.integer(max.max(-min))) {
+            Some(Whole::Int(i)) if (min..=max).contains(&i) => Some(i),
+            Some(Whole::Int(_) | Whole::Huge) => {
+                let locus = self.at(path, v);
+                self.err(
+                    "range",
+                    locus,
+                    format!("{} is out of range ({min} … {max})", n.value),
+                    format!("write a whole number from {min} to {max}"),
+                );
                 None
             }
-            Value::NumberLit(n) => match n.value.parse::<i64>() {
-                Ok(i) if (min..=max).contains(&i) => Some(i),
-                _ => {
-                    let locus = self.at(path, v);
-                    self.err(
-                        "range",
-                        locus,
-                        format!("{} is out of range ({min} … {max})", n.value),
-                        format!("write a whole number from {min} to {max}"),
-                    );
-                    None
-                }
-            },
             _ => {
                 self.type_err(path, v, "an integer");
                 None
@@ -736,10 +845,139 @@ impl Reader<'_> {
     }
 }
 
-/// Whether a JSON number is written as an integer (no fraction, no exponent).
-fn is_integer_literal(s: &str) -> bool {
-    let digits = s.strip_prefix('-').unwrap_or(s);
-    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+/// A JSON number literal as an exact decimal: `digits` × 10^`exp`, never through a float.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Decimal {
+    negative: bool,
+    /// The digits as written (before the exponent), without the decimal point.
+    digits: String,
+    /// How many of `digits` stand before the decimal point once the exponent is applied
+    /// (may be negative or larger than `digits.len()`).
+    point: i64,
+}
+
+/// The whole value of a number, when it has one.
+#[derive(Debug, PartialEq, Eq)]
+enum Whole {
+    Int(i64),
+    /// Whole, but larger in magnitude than the limit asked for.
+    Huge,
+    /// Not whole (a fraction).
+    Fraction,
+}
+
+/// The largest exponent taken literally; beyond it a number is "huge" or "tiny" anyway.
+const MAX_EXPONENT: i64 = 1 << 40;
+
+impl Decimal {
+    /// Parses a JSON number literal (as the strict JSON reader let it through).
+    fn parse(lit: &str) -> Option<Decimal> {
+        let (negative, rest) = match lit.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, lit),
+        };
+        let (mantissa, exponent) = match rest.find(['e', 'E']) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, "0"),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if int.is_empty() || !all_digits(int) || !all_digits(frac) {
+            return None;
+        }
+        let (exp_negative, exp_digits) = match exponent.as_bytes().first() {
+            Some(b'-') => (true, &exponent[1..]),
+            Some(b'+') => (false, &exponent[1..]),
+            _ => (false, exponent),
+        };
+        if exp_digits.is_empty() || !all_digits(exp_digits) {
+            return None;
+        }
+        let magnitude = exp_digits
+            .trim_start_matches('0')
+            .parse::<i64>()
+            .unwrap_or(if exp_digits.trim_start_matches('0').is_empty() {
+                0
+            } else {
+                MAX_EXPONENT
+            })
+            .min(MAX_EXPONENT);
+        let exp = if exp_negative { -magnitude } else { magnitude };
+        Some(Decimal {
+            negative,
+            digits: format!("{int}{frac}"),
+            point: int.len() as i64 + exp,
+        })
+    }
+
+    fn is_zero(&self) -> bool {
+        self.digits.bytes().all(|b| b == b'0')
+    }
+
+    /// The value as an integer when it is whole: `Huge` beyond `limit` in magnitude.
+    fn integer(&self, limit: i64) -> Whole {
+        if self.is_zero() {
+            return Whole::Int(0);
+        }
+        let significant = self.digits.trim_end_matches('0');
+        // Digits after the point must all be zeros.
+        if (significant.len() as i64) > self.point {
+            return Whole::Fraction;
+        }
+        let lead = significant.len() - significant.trim_start_matches('0').len();
+        let width = self.point - lead as i64;
+        if width > 18 {
+            return Whole::Huge;
+        }
+        let mut value: i64 = 0;
+        for i in 0..self.point {
+            let d = self
+                .digits
+                .as_bytes()
+                .get(i as usize)
+                .map_or(0, |b| i64::from(b - b'0'));
+            value = value * 10 + d;
+        }
+        if value > limit {
+            return Whole::Huge;
+        }
+        Whole::Int(if self.negative { -value } else { value })
+    }
+
+    /// The number written out without exponent, keeping the digits as written
+    /// (`9.61716e4` → `96171.6`, `1.50e1` → `15.0`, `-0` → `0`); `None` when that would take
+    /// far more digits than an amount may have. A negative number keeps its sign.
+    fn plain(&self) -> Option<String> {
+        let limit = 4 * MAX_AMOUNT_DIGITS as i64;
+        if self.point > limit || self.point < -limit {
+            return None;
+        }
+        let digits = &self.digits;
+        let (int, frac) = if self.point <= 0 {
+            (
+                String::from("0"),
+                format!("{}{digits}", "0".repeat((-self.point) as usize)),
+            )
+        } else if self.point as usize >= digits.len() {
+            (
+                format!("{digits}{}", "0".repeat(self.point as usize - digits.len())),
+                String::new(),
+            )
+        } else {
+            let (i, f) = digits.split_at(self.point as usize);
+            (i.to_string(), f.to_string())
+        };
+        let int = match int.trim_start_matches('0') {
+            "" => "0",
+            t => t,
+        };
+        let sign = if self.negative && !self.is_zero() { "-" } else { "" };
+        Some(if frac.is_empty() {
+            format!("{sign}{int}")
+        } else {
+            format!("{sign}{int}.{frac}")
+        })
+    }
 }
 
 fn child(path: &str, name: &str) -> String {
@@ -846,6 +1084,28 @@ mod tests {
     fn suggestions_find_near_misses() {
         assert_eq!(suggest("natual", &["natural", "commercial"]), Some("natural"));
         assert_eq!(suggest("zzzzzz", &["natural", "commercial"]), None);
+    }
+
+    #[test]
+    fn number_literals_are_read_exactly() {
+        let whole = |s: &str| Decimal::parse(s).unwrap().integer(MAX_COUNT);
+        assert_eq!(whole("88283.0"), Whole::Int(88283));
+        assert_eq!(whole("8.8283e4"), Whole::Int(88283));
+        assert_eq!(whole("-0"), Whole::Int(0));
+        assert_eq!(whole("1E+3"), Whole::Int(1000));
+        assert_eq!(whole("88283.5"), Whole::Fraction);
+        assert_eq!(whole("1e-1"), Whole::Fraction);
+        assert_eq!(whole("1e12"), Whole::Huge);
+        assert_eq!(whole("1e999999999999999999999"), Whole::Huge);
+        let plain = |s: &str| Decimal::parse(s).unwrap().plain();
+        assert_eq!(plain("9.61716e4").as_deref(), Some("96171.6"));
+        assert_eq!(plain("96171.60").as_deref(), Some("96171.60"));
+        assert_eq!(plain("1.50e1").as_deref(), Some("15.0"));
+        assert_eq!(plain("1.5e-3").as_deref(), Some("0.0015"));
+        assert_eq!(plain("0.05e2").as_deref(), Some("5"));
+        assert_eq!(plain("-0.0").as_deref(), Some("0.0"));
+        assert_eq!(plain("-2").as_deref(), Some("-2"));
+        assert_eq!(plain("1e-999999999"), None);
     }
 
     #[test]

@@ -22,6 +22,7 @@ pub mod batch;
 pub mod chars;
 pub mod crosscheck;
 pub mod diag;
+pub mod error;
 pub mod export;
 pub mod init;
 pub mod input;

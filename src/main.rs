@@ -5,16 +5,30 @@ mod batch_cli;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use nianbao::diag::{Diagnostic, Severity};
+use nianbao::error::{Class, Error};
 use nianbao::template::Format;
 use nianbao::validate::Options;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 const EXIT_STATUS: &str = "EXIT STATUS:
-  0  success (warnings allowed)
-  1  input rejected: at least one report has an error; no output file was written for it
-  2  operational failure: a file missing or unreadable, an output not writable, fonts unusable";
+    0  success (warnings allowed); also when standard output is closed early (`| head`)
+    1  input rejected: at least one report has an error; no output file was written for it
+    2  operational failure: a file missing or unreadable, an output not writable, fonts
+       unusable, bad arguments, or a bug (with --diagnostics json each says its class:
+       input, output, font, argument or internal)
+  130  batch interrupted by Ctrl-C (SIGINT; 143 for SIGTERM); the reports started were finished";
+
+/// Prints a line on standard error. A closed or broken standard error is ignored: there is
+/// nowhere left to say anything, and the exit status still tells.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+pub(crate) use say;
 
 #[derive(Parser)]
 #[command(name = "nianbao", version, about = "政府信息公开工作年度报告: validate JSON reports and typeset them to GB/T 9704 PDF and DOCX", after_help = EXIT_STATUS)]
@@ -127,7 +141,10 @@ struct RenderArgs {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => return ExitCode::from(argument_error(e)),
+    };
     let code = match cli.command {
         Command::Validate {
             files,
@@ -142,7 +159,8 @@ fn main() -> ExitCode {
             };
             if let Some(y) = year {
                 if !(2008..=2100).contains(&y) {
-                    eprintln!("error: --year must be between 2008 and 2100");
+                    let e = Error::new(Class::Argument, "--year must be between 2008 and 2100");
+                    print_operational("init", &e, cli.diagnostics);
                     return ExitCode::from(2);
                 }
             }
@@ -155,28 +173,63 @@ fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
+/// A command line clap refuses: usage text and exit 2, or under `--diagnostics json` one
+/// JSON line of class `argument` (exit 2). `--help` and `--version` print as usual (exit 0).
+fn argument_error(e: clap::Error) -> u8 {
+    use clap::error::ErrorKind;
+    if matches!(e.kind(), ErrorKind::DisplayHelp | ErrorKind::DisplayVersion) {
+        let _ = e.print();
+        return 0;
+    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let json = args.iter().enumerate().any(|(i, a)| {
+        a == "--diagnostics=json" || (a == "--diagnostics" && args.get(i + 1).is_some_and(|v| v == "json"))
+    });
+    if json {
+        let text = e.render().to_string();
+        let message = text
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or("invalid arguments")
+            .trim_start_matches("error: ")
+            .to_string();
+        print_operational("arguments", &Error::new(Class::Argument, message), DiagFormat::Json);
+    } else {
+        let _ = e.print();
+    }
+    2
+}
+
+/// Prints a JSON document on standard output. Standard output closed early by its reader
+/// (`nianbao schema | head -1`) is not a failure: nothing more is wanted (exit 0).
 fn print_json(v: &serde_json::Value) -> u8 {
-    let mut out = std::io::stdout().lock();
     let text = serde_json::to_string_pretty(v).unwrap_or_default();
-    match writeln!(out, "{text}") {
+    write_stdout(format!("{text}\n").as_bytes())
+}
+
+/// Writes bytes on standard output: 0, also when the reader has gone (broken pipe, as
+/// ripgrep does); 2 with a message for any other failure.
+fn write_stdout(bytes: &[u8]) -> u8 {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => 0,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => 0,
         Err(e) => {
-            eprintln!("error: failed to write standard output ({e})");
+            say!("error: failed to write standard output ({e})");
             2
         }
     }
 }
 
-/// Reads a file, or standard input for `-`.
-fn read_input(path: &Path) -> Result<Vec<u8>, String> {
+/// Reads a file, or standard input for `-` (no more than the input limit and one byte).
+fn read_input(path: &Path) -> Result<Vec<u8>, Error> {
     if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
-            .map_err(|e| format!("failed to read standard input ({e})"))?;
-        Ok(buf)
+        nianbao::input::read_limited(std::io::stdin().lock())
+            .map_err(|e| Error::new(Class::Input, format!("failed to read standard input ({e})")))
     } else {
-        std::fs::read(path).map_err(|e| format!("failed to read {} ({e})", path.display()))
+        std::fs::File::open(path)
+            .and_then(nianbao::input::read_limited)
+            .map_err(|e| Error::io(Class::Input, "read", path, &e))
     }
 }
 
@@ -258,14 +311,25 @@ fn check_series(inputs: &[PathBuf], strict: bool, how: DiagFormat) -> u8 {
     worst.max(print_series(&reports, strict, how))
 }
 
-fn print_operational(file: &str, message: &str, how: DiagFormat) {
+/// Prints an operational failure of the report (or run) `file`. In JSON: `class` says what
+/// failed, `path` the file that failed when known; `rule` is `io` for an input or output
+/// that could not be read or written, else the class.
+fn print_operational(file: &str, e: &Error, how: DiagFormat) {
     match how {
-        DiagFormat::Human => eprintln!("{file}: error: {message}"),
-        DiagFormat::Json => eprintln!(
-            "{}",
-            serde_json::json!({"file": file, "severity": "error", "rule": "io", "locus": {"kind": "input"},
-                "location": "input", "message": message, "hint": "check the path and its permissions"})
-        ),
+        DiagFormat::Human => say!("{file}: error: {}", e.message),
+        DiagFormat::Json => {
+            let rule = match e.class {
+                Class::Input | Class::Output => "io",
+                c => c.name(),
+            };
+            let mut v = serde_json::json!({"file": file, "severity": "error", "class": e.class, "rule": rule,
+                "locus": {"kind": "input"}, "location": "input", "message": e.message, "hint": e.class.hint()});
+            if let Some(p) = &e.path {
+                v["path"] = p.to_string_lossy().into();
+                v["location"] = p.to_string_lossy().into();
+            }
+            say!("{v}");
+        }
     }
 }
 
@@ -284,6 +348,7 @@ fn print_diagnostics(file: &str, diags: &[Diagnostic], how: DiagFormat) {
             DiagFormat::Json => {
                 let mut v = serde_json::to_value(d).unwrap_or_default();
                 v["file"] = file.into();
+                v["class"] = Class::Input.name().into();
                 v["location"] = d.locus.to_string().into();
                 writeln!(err, "{v}")
             }
@@ -305,11 +370,11 @@ impl RenderArgs {
         &self,
         pdf: bool,
         docx: bool,
-    ) -> Result<(nianbao::text::fonts::FontBook, nianbao::render::RenderOptions), String> {
+    ) -> Result<(nianbao::text::fonts::FontBook, nianbao::render::RenderOptions), Error> {
         let config = self.font_config();
         let embed = docx && self.embed_fonts;
         let fonts = if pdf || embed {
-            nianbao::text::fonts::FontBook::load(&config).map_err(|e| e.0)?
+            nianbao::text::fonts::FontBook::load(&config).map_err(|e| Error::new(Class::Font, e.0))?
         } else {
             nianbao::text::fonts::FontBook::empty()
         };
@@ -331,13 +396,18 @@ impl RenderArgs {
 /// Where each requested format goes.
 enum Target {
     Stdout,
+    /// A character device or named pipe (`/dev/stdout`, a FIFO): one format, written into it.
+    Stream(PathBuf),
     Files {
         pdf: Option<PathBuf>,
         docx: Option<PathBuf>,
     },
 }
 
-fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool) -> Result<Target, String> {
+/// The output paths of `render`. An `-o` extension (`.pdf`, `.docx`) chooses the format when
+/// none is named, and contradicting the named formats is an argument error; a stream takes
+/// exactly one format.
+fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool) -> Result<Target, Error> {
     let stdin = input.as_os_str() == "-";
     let stem = if stdin {
         "report".to_string()
@@ -348,29 +418,55 @@ fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool)
             .unwrap_or_else(|| "report".into())
     };
     let (mut pdf, mut docx) = (want_pdf, want_docx);
+    let argument = |m: String| Error::new(Class::Argument, m);
     let base: PathBuf = match output {
         Some(o) if o.as_os_str() == "-" => {
             if pdf == docx {
-                return Err("-o - writes one format to standard output: add --pdf or --docx".into());
+                return Err(argument(
+                    "-o - writes one format to standard output: add --pdf or --docx".into(),
+                ));
             }
             return Ok(Target::Stdout);
         }
         Some(o) if o.to_string_lossy().ends_with('/') || o.is_dir() => o.join(&stem),
         Some(o) => {
             let ext = o.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-            if !pdf && !docx {
-                match ext.as_deref() {
-                    Some("pdf") => pdf = true,
-                    Some("docx") => docx = true,
-                    _ => {}
+            match ext.as_deref() {
+                Some("pdf") if docx => {
+                    return Err(argument(format!(
+                        "-o {} names a PDF, but --docx asks for a DOCX: name a folder, or a path without extension for both",
+                        o.display()
+                    )))
                 }
+                Some("docx") if pdf => {
+                    return Err(argument(format!(
+                        "-o {} names a DOCX, but --pdf asks for a PDF: name a folder, or a path without extension for both",
+                        o.display()
+                    )))
+                }
+                Some("pdf") => pdf = true,
+                Some("docx") => docx = true,
+                _ => {}
+            }
+            if nianbao::output::is_stream(o) {
+                if pdf == docx {
+                    return Err(argument(format!(
+                        "{} is a stream (a device or a pipe): it takes one format; add --pdf or --docx",
+                        o.display()
+                    )));
+                }
+                return Ok(Target::Stream(o.to_path_buf()));
             }
             match ext.as_deref() {
                 Some("pdf" | "docx") => o.with_extension(""),
                 _ => o.to_path_buf(),
             }
         }
-        None if stdin => return Err("a report read from standard input needs -o FILE, -o DIR/ or -o -".into()),
+        None if stdin => {
+            return Err(argument(
+                "a report read from standard input needs -o FILE, -o DIR/ or -o -".into(),
+            ))
+        }
         None => input.with_file_name(&stem),
     };
     if !pdf && !docx {
@@ -383,18 +479,23 @@ fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool)
         p.push(ext);
         PathBuf::from(p)
     };
-    let t = Target::Files {
-        pdf: pdf.then(|| with("pdf")),
-        docx: docx.then(|| with("docx")),
-    };
-    if let Target::Files { pdf, docx } = &t {
-        for p in pdf.iter().chain(docx.iter()) {
-            if !stdin && same_file(p, input) {
-                return Err(format!("refusing to overwrite the input {}", input.display()));
-            }
+    let (pdf, docx) = (pdf.then(|| with("pdf")), docx.then(|| with("docx")));
+    for p in pdf.iter().chain(docx.iter()) {
+        if !stdin && same_file(p, input) {
+            return Err(Error::at(
+                Class::Output,
+                p,
+                format!("refusing to overwrite the input {}", input.display()),
+            ));
+        }
+        if nianbao::output::is_stream(p) {
+            return Err(argument(format!(
+                "{} is a stream (a device or a pipe): name it with -o and one of --pdf, --docx",
+                p.display()
+            )));
         }
     }
-    Ok(t)
+    Ok(Target::Files { pdf, docx })
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -414,7 +515,7 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
         }
     };
     let (pdf, docx) = match &target {
-        Target::Stdout => (args.pdf, args.docx),
+        Target::Stdout | Target::Stream(_) => (args.pdf || !args.docx, args.docx),
         Target::Files { pdf, docx } => (pdf.is_some(), docx.is_some()),
     };
     let bytes = match read_input(input) {
@@ -446,20 +547,19 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
         print_font_use(&fonts, &out);
     }
     let written = match target {
-        Target::Stdout => {
-            let data = out.pdf.or(out.docx).unwrap_or_default();
-            std::io::stdout()
-                .lock()
-                .write_all(&data)
-                .map_err(|e| format!("failed to write standard output ({e})"))
-        }
+        Target::Stdout => return write_stdout(&out.pdf.or(out.docx).unwrap_or_default()),
+        Target::Stream(p) => match nianbao::output::write_stream(&p, &out.pdf.or(out.docx).unwrap_or_default()) {
+            // The reader of a pipe went away: as for standard output, nothing more is wanted.
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+            r => r.map_err(|e| Error::io(Class::Output, "write", &p, &e)),
+        },
         Target::Files { pdf, docx } => [(pdf, out.pdf), (docx, out.docx)]
             .into_iter()
             .filter_map(|(p, b)| Some((p?, b?)))
             .try_for_each(|(p, b)| {
                 nianbao::output::write_atomic(&p, &b)?;
                 if args.verbose {
-                    eprintln!("wrote {} ({} bytes)", p.display(), b.len());
+                    say!("wrote {} ({} bytes)", p.display(), b.len());
                 }
                 Ok(())
             }),
@@ -475,11 +575,15 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
 
 fn print_font_use(fonts: &nianbao::text::fonts::FontBook, out: &nianbao::render::Rendered) {
     for role in nianbao::style::Role::ALL {
-        let chain: Vec<String> = fonts.chains[&role]
-            .iter()
-            .map(|&i| format!("{} ({})", fonts.faces[i].family, fonts.faces[i].path.display()))
+        let chain: Vec<String> = fonts
+            .chains
+            .get(&role)
+            .into_iter()
+            .flatten()
+            .filter_map(|&i| fonts.faces.get(i))
+            .map(|f| format!("{} ({})", f.family, f.path.display()))
             .collect();
-        eprintln!("font {}: {}", role.name(), chain.join(" → "));
+        say!("font {}: {}", role.name(), chain.join(" → "));
     }
     let mut by_face: std::collections::BTreeMap<String, String> = Default::default();
     for (ch, face) in &out.fallbacks {
@@ -489,10 +593,10 @@ fn print_font_use(fonts: &nianbao::text::fonts::FontBook, out: &nianbao::render:
             .push(*ch);
     }
     for (face, chars) in by_face {
-        eprintln!("fallback to {face}: {chars}");
+        say!("fallback to {face}: {chars}");
     }
     if !out.missing.is_empty() {
-        eprintln!(
+        say!(
             "no font has: {} (printed as boxes)",
             out.missing.iter().collect::<String>()
         );

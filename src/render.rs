@@ -2,6 +2,7 @@
 //! formats, in memory. Callers decide where the bytes go.
 
 use crate::diag::{has_errors, Diagnostic, Locus};
+use crate::error::{Class, Error};
 use crate::export::docx::{DocxOptions, EmbeddedFont, EmbeddedFonts};
 use crate::export::pdf::PdfOptions;
 use crate::text::fonts::{Face, FontBook, FontConfig};
@@ -34,13 +35,14 @@ pub struct Rendered {
 
 /// DOCX font options from the user's font configuration: a replaced role names the user's
 /// font (its family name when it was given as a file), the others the official names; with
-/// `embed`, each role's font from `book` is embedded. Fails when a font cannot be embedded.
-pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result<DocxOptions, String> {
+/// `embed`, each role's font from `book` is embedded. Fails (a [`Class::Font`] error) when a
+/// font cannot be read or embedded, or `book` has no font for a role.
+pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result<DocxOptions, Error> {
     let mut opts = DocxOptions::default();
     for o in &config.overrides {
         let p = std::path::Path::new(&o.font);
         let name = if p.is_file() {
-            Face::open(p, 0).map_err(|e| e.0)?.family
+            Face::open(p, 0).map_err(|e| Error::at(Class::Font, p, e.0))?.family
         } else {
             o.font.clone()
         };
@@ -49,9 +51,19 @@ pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result
     if embed {
         let mut by_role = std::collections::BTreeMap::new();
         for role in crate::style::Role::ALL {
-            let face = book.primary(role);
-            let f = EmbeddedFont::from_ttf(face.data.as_slice())
-                .map_err(|e| format!("failed to embed {} ({e})", face.path.display()))?;
+            let face = book
+                .chains
+                .get(&role)
+                .and_then(|c| c.first())
+                .and_then(|&i| book.faces.get(i))
+                .ok_or_else(|| Error::new(Class::Font, format!("no font is loaded for the role {}", role.name())))?;
+            let f = EmbeddedFont::from_ttf(face.data.as_slice()).map_err(|e| {
+                Error::at(
+                    Class::Font,
+                    &face.path,
+                    format!("failed to embed {} ({e})", face.path.display()),
+                )
+            })?;
             by_role.insert(role, f);
         }
         opts.embed_fonts = Some(EmbeddedFonts { by_role });
@@ -64,13 +76,15 @@ pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result
 pub enum RenderError {
     /// The input was rejected; the diagnostics say why.
     Rejected,
-    /// A writer failed (fonts, PDF/A check, zip): an operational failure.
-    Failed(String),
+    /// A writer failed (PDF/A check, zip) on a valid report: an operational failure, of
+    /// class [`Class::Internal`].
+    Failed(Error),
 }
 
 /// Checks and renders one report. Diagnostics (also warnings of a successful render, such as
 /// characters no font has) are appended to `diags`. No output is produced when any
-/// diagnostic is an error.
+/// diagnostic is an error. A PDF needs a font for every role: with a book that lacks one
+/// (e.g. [`FontBook::empty`]) it fails with a [`Class::Font`] error instead of laying out.
 pub fn render(
     bytes: &[u8],
     fonts: &FontBook,
@@ -86,6 +100,20 @@ pub fn render(
     let doc = crate::model::resolve(&checked);
     let mut out = Rendered::default();
     if opts.pdf {
+        if let Some(role) = crate::style::Role::ALL.into_iter().find(|r| {
+            fonts
+                .chains
+                .get(r)
+                .is_none_or(|c| c.iter().all(|&i| i >= fonts.faces.len()))
+        }) {
+            return Err(RenderError::Failed(Error::new(
+                Class::Font,
+                format!(
+                    "no font is loaded for the role {} (a PDF needs every role)",
+                    role.name()
+                ),
+            )));
+        }
         // Characters no font of the book has are looked for in the machine's fonts.
         let fonts = fonts.with_system_fallbacks(doc.chars());
         let pages = crate::layout::layout(&doc, &fonts);
@@ -103,7 +131,16 @@ pub fn render(
         }
         diags.extend(located);
         out.pdf = Some(
-            crate::export::pdf::write(&doc, &pages, &fonts, opts.pdf_options).map_err(|e| RenderError::Failed(e.0))?,
+            crate::export::pdf::write(&doc, &pages, &fonts, opts.pdf_options).map_err(|e| {
+                // A face krilla cannot embed is the font's fault; any other writer failure on a
+                // valid report is a bug.
+                let class = if e.0.starts_with("failed to embed font") {
+                    Class::Font
+                } else {
+                    Class::Internal
+                };
+                RenderError::Failed(Error::new(class, e.0))
+            })?,
         );
         out.pages = pages.pages.len();
         out.fallbacks = pages
@@ -115,8 +152,9 @@ pub fn render(
         out.missing = pages.fonts.missing;
     }
     if opts.docx {
-        out.docx =
-            Some(crate::export::docx::write(&doc, &opts.docx_options).map_err(|e| RenderError::Failed(e.to_string()))?);
+        out.docx = Some(crate::export::docx::write(&doc, &opts.docx_options).map_err(|e| {
+            RenderError::Failed(Error::new(Class::Internal, format!("failed to write the DOCX ({e})")))
+        })?);
     }
     Ok(out)
 }

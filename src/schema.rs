@@ -13,10 +13,10 @@ pub fn json_schema() -> Value {
         "type": "array",
         "description": "段落列表：字符串为正文段落（**…** 为加粗），对象为单独成行的小标题",
         "items": {"anyOf": [
-            {"type": "string", "minLength": 1, "description": "正文段落；**…** 标记加粗的段首语"},
+            {"type": "string", "minLength": 1, "pattern": "\\S", "description": "正文段落；**…** 标记加粗的段首语"},
             {"type": "object", "description": "小标题", "additionalProperties": false, "required": ["heading"],
              "properties": {
-                "heading": {"type": "string", "minLength": 1, "description": "标题文字，含序号，如「（一）主动公开情况」"},
+                "heading": {"type": "string", "minLength": 1, "pattern": "\\S", "description": "标题文字，含序号，如「（一）主动公开情况」"},
                 "level": {"enum": [2, 3, 4], "default": 2, "description": "层级：2 楷体「（一）」，3 仿宋加粗「1.」，4 仿宋「（1）」"}
              }}
         ]}
@@ -43,14 +43,14 @@ pub fn json_schema() -> Value {
     );
     properties.insert(
         "agency".into(),
-        json!({"type": "string", "minLength": 1, "description": "报告机关名称（落款、元数据作者）"}),
+        json!({"type": "string", "minLength": 1, "pattern": "\\S", "description": "报告机关名称（落款、元数据作者）"}),
     );
     properties.insert(
         "agency_id".into(),
         json!({"type": "string", "minLength": 1, "description": "机关的稳定标识（如统一社会信用代码），用于跨年度核对；可选"}),
     );
     properties.insert("title".into(), json!({"description": "标题，每个字符串为一行；缺省为「机关名称」「某年政府信息公开工作年度报告」两行",
-        "anyOf": [{"type": "string", "minLength": 1}, {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}]}));
+        "anyOf": [{"type": "string", "minLength": 1, "pattern": "\\S"}, {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1, "pattern": "\\S"}}]}));
     properties.insert("date".into(), json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "成文日期 YYYY-MM-DD：落款日期及文档元数据日期"}));
     properties.insert(
         "preamble".into(),
@@ -108,11 +108,16 @@ fn cell_schema(template: &Template, key: &str, kind: CellKind) -> Value {
         CellKind::Signed => {
             json!({"type": ["integer", "null"], "minimum": -MAX_COUNT, "maximum": MAX_COUNT, "description": format!("{where_}（增减数，可为负）")})
         }
+        // A string: digits with at most one decimal point, at most MAX_AMOUNT_DIGITS digits
+        // in all. A number: any non-negative JSON number below 10^24 (exponent notation is
+        // written out: 9.61716e4 prints 96171.6); its digit count, written out, cannot be
+        // seen by a schema (see README: "The schema and validate").
         CellKind::Amount => json!({"anyOf": [
-            {"type": "string", "pattern": format!("^[0-9]+(\\.[0-9]+)?$"), "maxLength": MAX_AMOUNT_DIGITS + 1},
-            {"type": "number", "minimum": 0},
+            {"type": "string", "pattern": format!("^[0-9]{{1,{MAX_AMOUNT_DIGITS}}}$")},
+            {"type": "string", "pattern": "^[0-9]+\\.[0-9]+$", "maxLength": MAX_AMOUNT_DIGITS + 1},
+            {"type": "number", "minimum": 0, "exclusiveMaximum": 1e24},
             {"type": "null"}
-        ], "description": format!("{where_}（金额，按原样打印）")}),
+        ], "description": format!("{where_}（金额，按原样打印；数字形式的科学计数法按十进制展开打印）")}),
     }
 }
 

@@ -392,6 +392,16 @@ impl Template {
                 }
             }
         }
+        // Keys are paths of nested input objects: a key that is also the branch of another
+        // (`a.b` and `a.b.c`) or has an empty step could not be read.
+        for key in keys.keys() {
+            if key.split('.').any(str::is_empty) {
+                return Err(format!("key `{key}` has an empty step"));
+            }
+            if let Some((other, _)) = keys.range(format!("{key}.")..format!("{key}/")).next() {
+                return Err(format!("key `{key}` is a prefix of key `{other}`"));
+            }
+        }
         for id in &self.identities {
             for (_, lhs, rhs) in id.instances() {
                 for k in lhs.iter().chain(&rhs) {

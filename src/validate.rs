@@ -61,7 +61,7 @@ pub fn check(report: Report, opts: Options, diags: &mut Vec<Diagnostic>) -> Chec
     let mut values: BTreeMap<String, Value> = BTreeMap::new();
     let mut absent_totals = Vec::new();
     for key in template.keys_in_order() {
-        let cell = &report.cells[key];
+        let cell = report.cells.get(key).unwrap_or(&Cell::Absent);
         let kind = keys[key].kind;
         let v = match cell {
             Cell::Int(i) => Value::Int(*i),
@@ -207,9 +207,16 @@ fn rule_id(id: &str) -> &'static str {
     }
 }
 
-/// The printed place of a value cell, e.g. 「表三 （七）总计 × 自然人」.
+/// The printed place of a value cell, e.g. 「表三 （七）总计 × 自然人」; for a key the
+/// template does not have, its JSON path (`$.requests.new.natural`).
 pub fn locus(template: &Template, key: &str) -> Locus {
-    let kc = &template.keys()[key];
+    let Some(kc) = template.keys().get(key) else {
+        return Locus::Path {
+            path: format!("$.{key}"),
+            line: None,
+            column: None,
+        };
+    };
     Locus::Cell {
         table: template.tables[kc.table].name.clone(),
         row: kc.row_label.clone(),
@@ -219,7 +226,9 @@ pub fn locus(template: &Template, key: &str) -> Locus {
 }
 
 fn label(template: &Template, key: &str) -> String {
-    let kc = &template.keys()[key];
+    let Some(kc) = template.keys().get(key) else {
+        return key.to_string();
+    };
     if kc.row_label.is_empty() {
         kc.col_label.clone()
     } else {

@@ -374,16 +374,23 @@ fn leftover_temporaries_are_removed_and_stdin_lists_reports() {
     let b = t.put("y/huaian-2024.json", &example("huaian-2024"));
     t.put("tree/p/pingtan-2021.json", &example("pingtan-2021"));
     let out = t.0.join("out");
-    let stale = [".nianbao-tmp-99999-zibo-2020.pdf", "p/.nianbao-tmp-1-pingtan-2021.docx"];
+    // Leftovers of processes that no longer run (no pid is above 2²² on Linux) are removed;
+    // the temporary of a running process (pid 1 always runs: a concurrent run) is spared.
+    let stale = [
+        ".nianbao-tmp-5000000-zibo-2020.pdf",
+        "p/.nianbao-tmp-5000001-pingtan-2021.docx",
+    ];
     for f in stale {
         t.put(&format!("out/{f}"), b"partial");
     }
+    t.put("out/.nianbao-tmp-1-other.pdf", b"being written");
     let list = format!("{}\n\n{}\r\n{}\n", s(&a), s(&b), s(&t.0.join("tree")));
     let r = nianbao(&["batch", "-", "-o", s(&out), "--docx"], Some(list.as_bytes()));
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("2 leftover temporary files removed"), "{}", r.stderr);
     let want: BTreeSet<String> = [
         ".nianbao-manifest.json",
+        ".nianbao-tmp-1-other.pdf",
         "zibo-2020.docx",
         "huaian-2024.docx",
         "p/pingtan-2021.docx",

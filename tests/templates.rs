@@ -344,3 +344,21 @@ fn identities_1_to_4_are_declared_over_existing_keys() {
         assert_eq!(t.identities[1].for_each.len(), requests_rows(f).len(), "{f}");
     }
 }
+
+/// A template whose key is also the branch of another (`proactive.rules` beside
+/// `proactive.rules.repealed`) could not be read from nested input objects: it is refused at
+/// load, naming both keys, instead of panicking later while reading a report.
+#[test]
+fn a_template_key_that_is_a_prefix_of_another_is_refused_at_load() {
+    let src = std::fs::read_to_string(format!("{}/templates/2021.json", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let bad = src.replacen("\"proactive.rules.issued\"", "\"proactive.rules\"", 1);
+    assert_ne!(bad, src);
+    let err = Template::from_json(&bad).expect_err("a prefix key must be refused");
+    assert!(
+        err.contains("`proactive.rules` is a prefix of key `proactive.rules."),
+        "{err}"
+    );
+    let empty_step = src.replacen("\"proactive.rules.issued\"", "\"proactive..issued\"", 1);
+    let err = Template::from_json(&empty_step).expect_err("an empty step must be refused");
+    assert!(err.contains("empty step"), "{err}");
+}
