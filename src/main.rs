@@ -489,6 +489,8 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
             .into_iter()
             .filter_map(|(p, b)| Some((p?, b?)))
             .try_for_each(|(p, b)| {
+                // Temporaries of this file left by a killed run (whose process is gone).
+                nianbao::output::clean_temporaries_of(&p, nianbao::output::Sweep::Local);
                 nianbao::output::write_atomic(&p, &b)?;
                 if args.verbose {
                     say!("wrote {} ({} bytes)", p.display(), b.len());
