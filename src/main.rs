@@ -352,6 +352,7 @@ fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool)
     let (mut pdf, mut docx) = (want_pdf, want_docx);
     let argument = |m: String| Error::new(Class::Argument, m);
     let base: PathBuf = match output {
+        Some(o) if o.as_os_str().is_empty() => return Err(argument("-o needs a path".into())),
         Some(o) if o.as_os_str() == "-" => {
             if pdf == docx {
                 return Err(argument(

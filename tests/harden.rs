@@ -343,6 +343,9 @@ fn an_extension_that_contradicts_the_format_is_an_argument_error() {
         assert_eq!(last["class"], "argument", "{last}");
         assert!(last["message"].as_str().unwrap().contains(name), "{last}");
     }
+    // An empty -o is no path (it used to write `.pdf` in the working folder).
+    let o = common::nianbao(&["render", &zibo(), "-o", ""]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert_eq!(files(&t), BTreeSet::new(), "nothing may be written");
     let _ = std::fs::remove_dir_all(&t);
 }
