@@ -420,6 +420,7 @@ fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool)
     let (mut pdf, mut docx) = (want_pdf, want_docx);
     let argument = |m: String| Error::new(Class::Argument, m);
     let base: PathBuf = match output {
+        Some(o) if o.as_os_str().is_empty() => return Err(argument("-o needs a path".into())),
         Some(o) if o.as_os_str() == "-" => {
             if pdf == docx {
                 return Err(argument(
@@ -557,6 +558,8 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
             .into_iter()
             .filter_map(|(p, b)| Some((p?, b?)))
             .try_for_each(|(p, b)| {
+                // Temporaries of this file left by a killed run (whose process is gone).
+                nianbao::output::clean_temporaries_of(&p, nianbao::output::Sweep::Local);
                 nianbao::output::write_atomic(&p, &b)?;
                 if args.verbose {
                     say!("wrote {} ({} bytes)", p.display(), b.len());

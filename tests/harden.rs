@@ -275,6 +275,20 @@ fn leftover_report_temporaries_of_dead_runs_are_removed_and_live_ones_spared() {
     let _ = std::fs::remove_dir_all(&t);
 }
 
+#[test]
+fn render_removes_the_leftover_temporaries_of_its_output() {
+    let t = common::temp_dir("harden-rendertmp");
+    let dead = t.join(format!(".nianbao-tmp-{DEAD_PID}-r.docx"));
+    let live = t.join(".nianbao-tmp-1-r.docx");
+    for p in [&dead, &live] {
+        std::fs::write(p, b"partial").unwrap();
+    }
+    let o = common::nianbao(&["render", &zibo(), "--docx", "-o", s(&t.join("r.docx"))]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert!(!dead.exists() && live.exists() && t.join("r.docx").is_file());
+    let _ = std::fs::remove_dir_all(&t);
+}
+
 // ---- A4: special output paths ----
 
 fn zibo() -> String {
@@ -329,6 +343,9 @@ fn an_extension_that_contradicts_the_format_is_an_argument_error() {
         assert_eq!(last["class"], "argument", "{last}");
         assert!(last["message"].as_str().unwrap().contains(name), "{last}");
     }
+    // An empty -o is no path (it used to write `.pdf` in the working folder).
+    let o = common::nianbao(&["render", &zibo(), "-o", ""]);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert_eq!(files(&t), BTreeSet::new(), "nothing may be written");
     let _ = std::fs::remove_dir_all(&t);
 }

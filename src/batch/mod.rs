@@ -19,6 +19,13 @@
 //!   report its input's size and modification time, its outputs, the nianbao version, a
 //!   fingerprint of the font files and one of the render options; `skip_unchanged` skips a
 //!   report only when all of them still match and its outputs are at least as new as its input.
+//!   Each written report is appended to the manifest's journal (`….journal`, one line, one
+//!   `write`) as soon as its outputs are in place, and the journal is compacted into the
+//!   manifest at the end: a run killed at any moment loses only the reports being finished.
+//! - A run asked to stop ([`Options::interrupt`], set by the caller's signal handler) starts
+//!   no new report, finishes the ones started, and ends as usual: manifest, report file, and
+//!   [`Summary::interrupted`].
+//! - Failures are [`crate::error::Error`]s with their class (input, output, font, internal).
 //!
 //! The library never prints: everything is returned or handed to the observer.
 
@@ -30,7 +37,7 @@ mod run;
 pub use collect::{collect, Job};
 pub use manifest::{fonts_fingerprint, options_fingerprint, Manifest, ManifestEntry, MANIFEST};
 pub use report::{Record, Status, Summary};
-pub use run::{run, Options};
+pub use run::{run, Options, MAX_THREADS};
 
 /// The nianbao version recorded in the manifest and the report.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
