@@ -159,6 +159,13 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
     for e in &summary.errors {
         print_operational(&args.output.display().to_string(), e, how);
     }
+    // Year-to-year findings are warnings: printed with -v, as written reports' warnings are,
+    // and always in the --report file.
+    if verbose {
+        for f in &summary.series {
+            print_diagnostics(&f.file, std::slice::from_ref(&f.diagnostic), how);
+        }
+    }
     if let Some(sig) = summary.interrupted {
         let name = if sig == signal_hook::consts::SIGINT {
             "SIGINT"

@@ -259,16 +259,15 @@ fn validate(files: &[PathBuf], opts: Options, how: DiagFormat) -> u8 {
         if nianbao::diag::has_errors(&diags) {
             worst = worst.max(1);
         }
-        series.extend(checked.map(|c| (name, c)));
+        series.extend(checked.map(|c| (name, nianbao::crosscheck::series::Entry::of(&c))));
     }
     worst.max(print_series(&series, opts.strict, how))
 }
 
 /// Year-to-year findings over the reports read; returns 1 when one is an error.
-fn print_series(reports: &[(String, nianbao::validate::Checked)], strict: bool, how: DiagFormat) -> u8 {
-    let refs: Vec<(String, &nianbao::validate::Checked)> = reports.iter().map(|(n, c)| (n.clone(), c)).collect();
+fn print_series(reports: &[(String, nianbao::crosscheck::series::Entry)], strict: bool, how: DiagFormat) -> u8 {
     let mut worst = 0;
-    for f in nianbao::crosscheck::series::check(&refs, strict) {
+    for f in nianbao::crosscheck::series::check(reports, strict) {
         print_diagnostics(&f.file, std::slice::from_ref(&f.diagnostic), how);
         if f.diagnostic.severity == Severity::Error {
             worst = 1;
@@ -301,7 +300,9 @@ fn check_series(inputs: &[PathBuf], strict: bool, how: DiagFormat) -> u8 {
             }
         };
         match nianbao::load(&bytes, opts) {
-            (Some(c), d) if !nianbao::diag::has_errors(&d) => reports.push((name, c)),
+            (Some(c), d) if !nianbao::diag::has_errors(&d) => {
+                reports.push((name, nianbao::crosscheck::series::Entry::of(&c)))
+            }
             (_, d) => {
                 print_diagnostics(&name, &d, how);
                 worst = worst.max(1);

@@ -31,6 +31,8 @@ pub struct Rendered {
     pub fallbacks: BTreeMap<char, Face>,
     /// Characters no font has, printed as placeholders.
     pub missing: BTreeSet<char>,
+    /// What the year-to-year checks need of this report.
+    pub series: Option<crate::crosscheck::series::Entry>,
 }
 
 /// DOCX font options from the user's font configuration: a replaced role names the user's
@@ -98,7 +100,10 @@ pub fn render(
         _ => return Err(RenderError::Rejected),
     };
     let doc = crate::model::resolve(&checked);
-    let mut out = Rendered::default();
+    let mut out = Rendered {
+        series: Some(crate::crosscheck::series::Entry::of(&checked)),
+        ..Rendered::default()
+    };
     if opts.pdf {
         if let Some(role) = crate::style::Role::ALL.into_iter().find(|r| {
             fonts

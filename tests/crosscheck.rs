@@ -274,3 +274,34 @@ fn a_series_finds_gaps_in_force_notices_and_broken_carry_over() {
     let o = common::nianbao(&["validate", "--as-published", &files[0], &files[1]]);
     assert!(stderr(&o).contains("warning[X-carry]"), "{}", stderr(&o));
 }
+
+#[test]
+fn batch_checks_the_series_of_the_reports_it_renders() {
+    let dir = common::temp_dir("xc-batch");
+    let report = dir.join("report.json");
+    let o = common::nianbao(&[
+        "batch",
+        fixture("zone").to_str().unwrap(),
+        "-o",
+        dir.join("out").to_str().unwrap(),
+        "--docx",
+        "--quiet",
+        "-v",
+        "--report",
+        report.to_str().unwrap(),
+    ]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("warning[X-series-gap]") && err.contains("warning[X-in-force]"),
+        "{err}"
+    );
+    let r: serde_json::Value = serde_json::from_slice(&std::fs::read(&report).unwrap()).unwrap();
+    let rules: Vec<&str> = r["summary"]["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["X-series-gap", "X-in-force"]);
+}

@@ -103,6 +103,8 @@ pub struct Summary {
     pub temporaries_removed: usize,
     /// Failures of the run itself after it started (manifest or report not written).
     pub errors: Vec<Error>,
+    /// Year-to-year findings among the reports rendered in this run (warnings).
+    pub series: Vec<crate::crosscheck::series::SeriesFinding>,
     /// The signal (SIGINT 2, SIGTERM 15) that stopped the run early, if one did.
     pub interrupted: Option<i32>,
     pub elapsed: Duration,
@@ -140,6 +142,12 @@ impl Summary {
             "warnings": self.warnings,
             "temporaries_removed": self.temporaries_removed,
             "errors": self.errors.iter().map(|e| serde_json::json!({"class": e.class, "message": e.message})).collect::<Vec<_>>(),
+            "series": self.series.iter().map(|f| {
+                let mut v = serde_json::to_value(&f.diagnostic).unwrap_or_default();
+                v["file"] = f.file.clone().into();
+                v["location"] = f.diagnostic.locus.to_string().into();
+                v
+            }).collect::<Vec<_>>(),
             "interrupted": self.interrupted.is_some(),
             "seconds": (self.elapsed.as_secs_f64() * 1000.0).round() / 1000.0,
             "exit_status": self.exit_code(),

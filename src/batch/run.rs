@@ -62,6 +62,8 @@ struct Ctx<'a> {
     journal_error: Mutex<Option<Error>>,
     stop: AtomicBool,
     next: AtomicUsize,
+    /// The written reports' series entries, by relative path, for the year-to-year checks.
+    series: Mutex<Vec<(String, crate::crosscheck::series::Entry)>>,
 }
 
 impl Ctx<'_> {
@@ -145,6 +147,7 @@ pub fn run(
         journal_error: Mutex::new(None),
         stop: AtomicBool::new(false),
         next: AtomicUsize::new(0),
+        series: Mutex::new(Vec::new()),
     };
     let summary = Mutex::new(Summary {
         reports: jobs.len(),
@@ -174,6 +177,10 @@ pub fn run(
         }
     });
     let mut summary = summary.into_inner().unwrap_or_else(|e| e.into_inner());
+    let mut series = std::mem::take(&mut *ctx.series.lock().unwrap_or_else(|e| e.into_inner()));
+    series.sort_by(|a, b| a.0.cmp(&b.0));
+    summary.series = crate::crosscheck::series::check(&series, false);
+    summary.warnings += summary.series.len();
     let started = ctx.next.load(Ordering::SeqCst).min(jobs.len());
     summary.not_started = jobs.len() - started;
     summary.interrupted = ctx.interrupted();
@@ -348,6 +355,10 @@ fn process(ctx: &Ctx, job: &Job) -> Outcome {
         }
     };
     drop(bytes);
+    if let Some(entry) = rendered.series {
+        let mut all = ctx.series.lock().unwrap_or_else(|e| e.into_inner());
+        all.push((job.input.display().to_string(), entry));
+    }
     let mut outputs = Vec::new();
     for (ext, data) in [("pdf", rendered.pdf), ("docx", rendered.docx)] {
         let Some(data) = data else { continue };

@@ -10,8 +10,46 @@ use std::collections::BTreeMap;
 /// The applicant columns of table 三 and its total.
 const COLUMNS: [&str; 7] = ["natural", "commercial", "research", "social", "legal", "other", "total"];
 
+/// What the series checks need of one report: its agency, year, format and the cells of
+/// table 三's carry-over rows and table 二's normative rows (a few dozen integers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    key: String,
+    agency: String,
+    year: i64,
+    format: Format,
+    values: BTreeMap<String, i64>,
+}
+
+impl Entry {
+    /// The part of a checked report the series checks read.
+    pub fn of(c: &Checked) -> Entry {
+        let wanted = |k: &str| {
+            k.starts_with("requests.carried_over.")
+                || k.starts_with("requests.carried_forward.")
+                || k.starts_with("proactive.rules.")
+                || k.starts_with("proactive.normative_documents.")
+        };
+        Entry {
+            key: agency_key(c),
+            agency: c.report.agency.clone(),
+            year: c.report.year,
+            format: c.report.format,
+            values: c
+                .values
+                .iter()
+                .filter(|(k, _)| wanted(k))
+                .filter_map(|(k, v)| match v {
+                    Value::Int(i) => Some((k.clone(), *i)),
+                    _ => None,
+                })
+                .collect(),
+        }
+    }
+}
+
 /// A finding about one report of a series; `file` names the report it is about.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SeriesFinding {
     pub file: String,
     pub diagnostic: Diagnostic,
@@ -30,35 +68,29 @@ pub fn agency_key(c: &Checked) -> String {
     format!("name:{name}")
 }
 
-fn int(c: &Checked, key: &str) -> Option<i64> {
-    match c.values.get(key) {
-        Some(Value::Int(v)) => Some(*v),
-        _ => None,
-    }
+fn int(c: &Entry, key: &str) -> Option<i64> {
+    c.values.get(key).copied()
 }
 
-fn cell_locus(c: &Checked, key: &str) -> Locus {
-    crate::validate::locus(c.report.format.template(), key)
+fn cell_locus(c: &Entry, key: &str) -> Locus {
+    crate::validate::locus(c.format.template(), key)
 }
 
 /// Checks every agency's consecutive years among `reports` (file name, checked report).
 /// Findings are warnings (X-carry errors when `strict`; X-in-force stays a warning, since
 /// revisions and expiries legitimately break it): X-carry, X-in-force, X-series-gap,
 /// X-series-duplicate.
-pub fn check(reports: &[(String, &Checked)], strict: bool) -> Vec<SeriesFinding> {
-    let mut by_agency: BTreeMap<String, Vec<(i64, &str, &Checked)>> = BTreeMap::new();
+pub fn check(reports: &[(String, Entry)], strict: bool) -> Vec<SeriesFinding> {
+    let mut by_agency: BTreeMap<&str, Vec<(i64, &str, &Entry)>> = BTreeMap::new();
     for (file, c) in reports {
-        by_agency
-            .entry(agency_key(c))
-            .or_default()
-            .push((c.report.year, file.as_str(), c));
+        by_agency.entry(&c.key).or_default().push((c.year, file.as_str(), c));
     }
     let mut out = Vec::new();
     for series in by_agency.values_mut() {
         series.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         for w in series.windows(2) {
             let ((y0, f0, c0), (y1, f1, c1)) = (w[0], w[1]);
-            let agency = &c1.report.agency;
+            let agency = &c1.agency;
             if y0 == y1 {
                 out.push(SeriesFinding {
                     file: f1.to_string(),
@@ -111,9 +143,9 @@ pub fn check(reports: &[(String, &Checked)], strict: bool) -> Vec<SeriesFinding>
                     });
                 }
             }
-            if c0.report.format == Format::F2021 && c1.report.format == Format::F2021 {
+            if c0.format == Format::F2021 && c1.format == Format::F2021 {
                 for row in ["rules", "normative_documents"] {
-                    let get = |c: &Checked, col: &str| int(c, &format!("proactive.{row}.{col}"));
+                    let get = |c: &Entry, col: &str| int(c, &format!("proactive.{row}.{col}"));
                     let (Some(prev), Some(issued), Some(repealed), Some(now)) = (
                         get(c0, "in_force"),
                         get(c1, "issued"),
@@ -149,7 +181,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn checked(year: i64, format: Format, agency: &str, cells: &[(&str, i64)]) -> Checked {
+    fn checked(year: i64, format: Format, agency: &str, cells: &[(&str, i64)]) -> Entry {
         let mut r = crate::init::skeleton(format, Some(year), Some(agency));
         for (k, v) in cells {
             let mut node = &mut r;
@@ -160,15 +192,11 @@ mod tests {
         }
         crate::init::strip_totals(&mut r);
         let bytes = serde_json::to_vec(&r).unwrap();
-        crate::load(
-            &bytes,
-            crate::validate::Options {
-                as_published: true,
-                ..Default::default()
-            },
-        )
-        .0
-        .unwrap()
+        let opts = crate::validate::Options {
+            as_published: true,
+            ..Default::default()
+        };
+        Entry::of(&crate::load(&bytes, opts).0.unwrap())
     }
 
     #[test]
@@ -180,7 +208,7 @@ mod tests {
             &[("requests.carried_forward.natural", 3)],
         );
         let b = checked(2025, Format::F2021, "平潭综合实验区 ", &[]);
-        let f = check(&[("a.json".into(), &a), ("b.json".into(), &b)], false);
+        let f = check(&[("a.json".into(), a.clone()), ("b.json".into(), b.clone())], false);
         let rules: Vec<&str> = f.iter().map(|f| f.diagnostic.rule).collect();
         assert_eq!(rules, ["X-carry", "X-carry"], "{f:?}"); // natural and total
         assert_eq!(f[0].file, "b.json");
@@ -190,14 +218,14 @@ mod tests {
             "平潭综合实验区",
             &[("requests.carried_over.natural", 3)],
         );
-        assert!(check(&[("a".into(), &a), ("b".into(), &ok)], false).is_empty());
+        assert!(check(&[("a".into(), a.clone()), ("b".into(), ok.clone())], false).is_empty());
     }
 
     #[test]
     fn the_format_change_compares_the_cells_that_correspond() {
         let a = checked(2020, Format::F2019, "某局", &[("requests.carried_forward.legal", 1)]);
         let b = checked(2021, Format::F2021, "某局", &[("requests.carried_over.legal", 2)]);
-        let f = check(&[("a".into(), &a), ("b".into(), &b)], true);
+        let f = check(&[("a".into(), a.clone()), ("b".into(), b.clone())], true);
         assert_eq!(f.len(), 2);
         assert_eq!(f[0].diagnostic.severity, Severity::Error);
     }
@@ -215,10 +243,10 @@ mod tests {
         );
         let f = check(
             &[
-                ("a".into(), &a),
-                ("b".into(), &b),
-                ("c".into(), &c),
-                ("o".into(), &other),
+                ("a".into(), a.clone()),
+                ("b".into(), b.clone()),
+                ("c".into(), c.clone()),
+                ("o".into(), other.clone()),
             ],
             false,
         );
@@ -244,7 +272,7 @@ mod tests {
                 ("proactive.normative_documents.in_force", 546),
             ],
         );
-        let f = check(&[("a".into(), &a), ("b".into(), &b)], true);
+        let f = check(&[("a".into(), a.clone()), ("b".into(), b.clone())], true);
         assert_eq!(f.len(), 1);
         assert_eq!(f[0].diagnostic.rule, "X-in-force");
         assert_eq!(f[0].diagnostic.severity, Severity::Warning);
