@@ -20,6 +20,7 @@
 pub mod batch;
 pub mod diag;
 pub mod export;
+pub mod import;
 pub mod init;
 pub mod input;
 pub mod layout;
