@@ -188,11 +188,38 @@ fn find_article<'a>(doc: &'a Html, overview_words: &[String]) -> Option<ElementR
         }
         let text: String = el.text().collect::<String>().split_whitespace().collect();
         if overview_words.iter().any(|w| text.contains(w.as_str())) {
-            return Some(el);
+            return Some(with_title_before(el));
         }
         at -= 1;
     }
     None
+}
+
+/// Widens the article to its parent (up to three times) while the elements just before it
+/// hold the title (「…政府信息公开…报告」 in a short text): many CMSes print the title in an
+/// `<h1>` beside the content block.
+fn with_title_before(mut el: ElementRef<'_>) -> ElementRef<'_> {
+    for _ in 0..3 {
+        let Some(parent) = el.parent().and_then(ElementRef::wrap) else {
+            break;
+        };
+        if matches!(parent.value().name(), "body" | "html") {
+            break;
+        }
+        let before: String = el
+            .prev_siblings()
+            .filter_map(ElementRef::wrap)
+            .filter(|e| !SKIP.contains(&e.value().name()))
+            .flat_map(|e| e.text())
+            .collect();
+        let n = super::text::norm(&before);
+        if n.contains("政府信息公开") && n.contains("报告") && n.chars().count() <= 400 {
+            el = parent;
+        } else {
+            break;
+        }
+    }
+    el
 }
 
 fn is_tag(node: &ego_node::NodeRef<'_>, tag: &str) -> bool {
