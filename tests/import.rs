@@ -389,6 +389,30 @@ fn bad_inputs_are_rejected_with_the_reason_and_nothing_is_written() {
         assert!(err.contains("no 政府信息公开工作年度报告 tables found"), "{err}");
         assert!(!out.exists());
     }
+    // A page whose report is only an attachment says where to look.
+    let attached = dir.join("attached.html");
+    std::fs::write(
+        &attached,
+        "<div class=TRS_Editor><p>平潭综合实验区公安局2020年政府信息公开工作年度报告</p></div>\
+         <a href=\"./P020240708585830864986.doc\">附件</a>",
+    )
+    .unwrap();
+    let (code, _, err) = import(&[s(&attached)]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("tables found; the page links to an attachment (./P020240708585830864986.doc)"),
+        "{err}"
+    );
+    // A table that only shares a heading with table 四 is not a report.
+    let lookalike = dir.join("lookalike.html");
+    std::fs::write(
+        &lookalike,
+        "<table><tr><td>行政复议</td><td>行政诉讼</td></tr><tr><td>3</td><td>4</td></tr></table>",
+    )
+    .unwrap();
+    let (code, _, err) = import(&[s(&lookalike)]);
+    assert_eq!(code, 1);
+    assert!(err.contains("no 政府信息公开工作年度报告 tables found"), "{err}");
     let corrupt = dir.join("corrupt.docx");
     std::fs::write(&corrupt, b"PK\x03\x04 this is not really a zip").unwrap();
     let (code, _, err) = import(&[s(&corrupt)]);

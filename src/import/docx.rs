@@ -30,7 +30,11 @@ pub(crate) fn read(bytes: &[u8]) -> Result<Source, ImportError> {
     };
     let meta_title = part(&mut zip, "docProps/core.xml")?.and_then(|c| core_title(&c));
     let blocks = body(&document, &styles)?;
-    Ok(Source { blocks, meta_title })
+    Ok(Source {
+        blocks,
+        meta_title,
+        attachments: Vec::new(),
+    })
 }
 
 /// Parts larger than this are refused (a zip bomb must not exhaust memory).

@@ -119,7 +119,28 @@ pub(crate) fn read(text: &str, overview_words: &[String]) -> Source {
     Source {
         blocks: w.blocks,
         meta_title,
+        attachments: attachments(&doc),
     }
+}
+
+/// The targets of links to attached documents, in page order, each once.
+fn attachments(doc: &Html) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for node in doc.root_element().descendants() {
+        let Some(el) = node.value().as_element() else { continue };
+        if el.name() != "a" {
+            continue;
+        }
+        let Some(href) = el.attr("href") else { continue };
+        let path = href.split(['?', '#']).next().unwrap_or_default().to_ascii_lowercase();
+        let doc_like = [".doc", ".docx", ".pdf", ".wps", ".ofd"]
+            .iter()
+            .any(|e| path.ends_with(e));
+        if doc_like && !out.iter().any(|h| h == href) {
+            out.push(href.to_string());
+        }
+    }
+    out
 }
 
 /// `<meta name="ArticleTitle">`, else `<title>` cut at the site-name separator.
@@ -421,5 +442,56 @@ fn weight(el: ElementRef<'_>) -> Option<bool> {
         "bold" | "bolder" => Some(true),
         "normal" | "lighter" => Some(false),
         n => n.parse::<u32>().ok().map(|w| w >= 600),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn big5_and_gbk_are_detected_without_a_declaration() {
+        let text = "<p>臺北市政府資訊公開年度報告，統計期間自民國一百零九年一月一日起。行政複議與訴訟情形說明。</p>";
+        let (big5, _, _) = encoding_rs::BIG5.encode(text);
+        let (back, how) = decode(&big5);
+        assert_eq!(back, text);
+        assert!(how.starts_with("Big5"), "{how}");
+        let text = "<p>平潭综合实验区政府信息公开工作年度报告，本年新收政府信息公开申请数量。</p>";
+        let (gbk, _, _) = encoding_rs::GBK.encode(text);
+        let (back, how) = decode(&gbk);
+        assert_eq!(back, text);
+        assert!(how.starts_with("GBK"), "{how}");
+    }
+
+    #[test]
+    fn the_declared_charset_and_a_bom_win() {
+        let page =
+            b"<html><head><meta http-equiv=\"Content-Type\" content=\"text/html; charset=GB2312\"></head></html>";
+        assert_eq!(meta_charset(page), Some(encoding_rs::GBK));
+        assert_eq!(meta_charset(b"<meta charset='big5'>"), Some(encoding_rs::BIG5));
+        assert_eq!(meta_charset(b"<p>no declaration</p>"), None);
+        let (text, how) = decode("\u{feff}<p>年报</p>".as_bytes());
+        assert_eq!(text, "<p>年报</p>");
+        assert!(how.contains("byte order mark"));
+    }
+
+    #[test]
+    fn a_layout_table_is_read_through_and_spans_make_the_grid() {
+        let page = "<table><tr><td><p>标题</p><table><tr><td rowspan=2>A</td><td colspan=2>B</td></tr>\
+                    <tr><td>1</td><td>2</td></tr></table></td></tr></table>";
+        let src = read(page, &[]);
+        let tables: Vec<&Table> = src
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Table(t) => Some(t),
+                Block::Para(_) => None,
+            })
+            .collect();
+        assert_eq!(tables.len(), 1, "the outer layout table is not a data table");
+        let t = tables[0];
+        let texts: Vec<(String, usize)> = t.row_cells(1).iter().map(|c| (c.text.clone(), c.col)).collect();
+        assert_eq!(texts, [("A".to_string(), 0), ("1".into(), 1), ("2".into(), 2)]);
+        assert!(matches!(&src.blocks[0], Block::Para(p) if p.text() == "标题"));
     }
 }

@@ -44,7 +44,8 @@ pub struct Imported {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ImportError {
     /// The file holds no statute table (a news page, an image, a .docx with no tables).
-    NotAReport,
+    /// `attachment`: a linked document on the page that may hold the report instead.
+    NotAReport { attachment: Option<String> },
     /// The file cannot be read as what it claims to be (corrupt or encrypted .docx).
     Unreadable(String),
 }
@@ -52,13 +53,26 @@ pub enum ImportError {
 impl fmt::Display for ImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ImportError::NotAReport => f.write_str("no 政府信息公开工作年度报告 tables found"),
+            ImportError::NotAReport { attachment } => {
+                f.write_str("no 政府信息公开工作年度报告 tables found")?;
+                match attachment {
+                    Some(a) => write!(
+                        f,
+                        "; the page links to an attachment ({a}), which may hold the report: import that file"
+                    ),
+                    None => Ok(()),
+                }
+            }
             ImportError::Unreadable(why) => f.write_str(why),
         }
     }
 }
 
 impl std::error::Error for ImportError {}
+
+/// Fewer data rows of the statute's tables than this, and the file is not taken for a
+/// report (a table that only shares a heading such as 「行政复议」 is not one).
+const MIN_ROWS: usize = 3;
 
 /// What kind of file the bytes are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,8 +113,11 @@ pub fn import(bytes: &[u8], name: &str, over: &Overrides) -> Result<Imported, Im
             html::read(&text, &overview)
         }
     };
+    let not_a_report = || ImportError::NotAReport {
+        attachment: src.attachments.first().cloned(),
+    };
     if !tables::has_report_tables(&src) {
-        return Err(ImportError::NotAReport);
+        return Err(not_a_report());
     }
     let mut diags = Vec::new();
     let detected = tables::detect_format(&src);
@@ -206,7 +223,10 @@ pub fn import(bytes: &[u8], name: &str, over: &Overrides) -> Result<Imported, Im
             None
         }
     };
-    let values = tables::read(&src, template, &mut diags);
+    let (values, rows_found) = tables::read(&src, template, &mut diags);
+    if rows_found < MIN_ROWS {
+        return Err(not_a_report());
+    }
     if let Some(d) = &prose.date {
         notes.push(format!("date {d}: from the sign-off"));
     }

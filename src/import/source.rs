@@ -170,4 +170,7 @@ pub(crate) struct Source {
     pub blocks: Vec<Block>,
     /// A title found outside the body (HTML `<title>` / `ArticleTitle`, DOCX core title).
     pub meta_title: Option<String>,
+    /// Links to attached documents (.doc, .docx, .pdf, .wps, .ofd) on an HTML page: where
+    /// the report is when the page holds no tables.
+    pub attachments: Vec<String>,
 }

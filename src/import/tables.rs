@@ -155,7 +155,8 @@ fn find_start(rows: &Rows<'_>, t: &TableTemplate) -> Option<usize> {
 /// The statistics tables read into their input objects (`proactive`, `requests`,
 /// `review_litigation`), in the template's key order. A cell that cannot be read or placed
 /// is `null` and has a diagnostic (a warning: the output stays valid, and says where).
-pub(crate) fn read(src: &Source, template: &Template, diags: &mut Vec<Diagnostic>) -> Map<String, Value> {
+/// Also returns how many of the template's data rows were found.
+pub(crate) fn read(src: &Source, template: &Template, diags: &mut Vec<Diagnostic>) -> (Map<String, Value>, usize) {
     let rows = Rows::new(src);
     let mut starts: Vec<(usize, Option<usize>)> = template
         .tables
@@ -166,6 +167,7 @@ pub(crate) fn read(src: &Source, template: &Template, diags: &mut Vec<Diagnostic
     let mut found: Vec<usize> = starts.iter().filter_map(|s| s.1).collect();
     found.sort_unstable();
     let mut out = Map::new();
+    let mut rows_found = 0;
     for (ti, start) in starts.drain(..) {
         let t = &template.tables[ti];
         let mut values: Vec<(String, Value)> = Vec::new();
@@ -189,14 +191,14 @@ pub(crate) fn read(src: &Source, template: &Template, diags: &mut Vec<Diagnostic
             }
             Some(s) => {
                 let end = found.iter().copied().find(|&x| x > s).unwrap_or(rows.rows.len());
-                read_region(&rows, s, end, t, template, &mut values, diags);
+                rows_found += read_region(&rows, s, end, t, template, &mut values, diags);
             }
         }
         for (key, v) in values {
             set_path(&mut out, &key, v);
         }
     }
-    out
+    (out, rows_found)
 }
 
 fn read_region(
@@ -207,8 +209,9 @@ fn read_region(
     template: &Template,
     values: &mut Vec<(String, Value)>,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> usize {
     let mut pos = start;
+    let mut found = 0;
     for row in data_rows(t) {
         let hit = (pos..end).find_map(|i| {
             let cells = rows.cells(i);
@@ -245,6 +248,7 @@ fn read_region(
             continue;
         };
         pos = i + 1;
+        found += 1;
         let cells = trim_ghosts(cells, row.keys.len());
         if cells.len() != row.keys.len() {
             let origin = cells.first().map(|c| c.origin.as_str()).unwrap_or("");
@@ -267,6 +271,7 @@ fn read_region(
             values.push((key.to_string(), v));
         }
     }
+    found
 }
 
 /// Drops blank cells from the end, then from the start, while the row has more cells than
