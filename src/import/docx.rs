@@ -157,7 +157,10 @@ fn body(xml: &[u8], styles: &HashMap<String, String>) -> Result<Vec<Block>, Impo
     let mut blocks = Vec::new();
     let mut tables: Vec<TableBuild> = Vec::new();
     let mut count = 0;
-    let mut para: Option<Para> = None;
+    // Paragraphs nest (a text box inside a paragraph): the innermost is filled.
+    let mut paras: Vec<Para> = Vec::new();
+    // Inside `mc:Fallback` (a copy of the `mc:Choice` content for old readers): skipped.
+    let mut fallback = 0usize;
     let mut run = RunProps::default();
     let mut in_rpr = false;
     let mut in_text = false;
@@ -165,10 +168,21 @@ fn body(xml: &[u8], styles: &HashMap<String, String>) -> Result<Vec<Block>, Impo
         let ev = r
             .read_event_into(&mut buf)
             .map_err(|e| ImportError::Unreadable(format!("word/document.xml is not well-formed XML ({e})")))?;
+        if fallback > 0 {
+            match &ev {
+                Event::Start(e) if local(e.name().as_ref()) == b"Fallback" => fallback += 1,
+                Event::End(e) if local(e.name().as_ref()) == b"Fallback" => fallback -= 1,
+                Event::Eof => break,
+                _ => {}
+            }
+            buf.clear();
+            continue;
+        }
         match ev {
             Event::Start(e) => {
                 let name = local(e.name().as_ref()).to_vec();
                 match name.as_slice() {
+                    b"Fallback" => fallback = 1,
                     b"tbl" => {
                         count += 1;
                         tables.push(TableBuild {
@@ -194,7 +208,7 @@ fn body(xml: &[u8], styles: &HashMap<String, String>) -> Result<Vec<Block>, Impo
                             });
                         }
                     }
-                    b"p" => para = Some(Para::default()),
+                    b"p" => paras.push(Para::default()),
                     b"r" => run = RunProps::default(),
                     b"rPr" => in_rpr = true,
                     b"t" => in_text = true,
@@ -205,7 +219,7 @@ fn body(xml: &[u8], styles: &HashMap<String, String>) -> Result<Vec<Block>, Impo
             }
             Event::Empty(e) => match local(e.name().as_ref()) {
                 b"pStyle" => {
-                    if let (Some(p), Some(id)) = (para.as_mut(), attr(&e, b"val")) {
+                    if let (Some(p), Some(id)) = (paras.last_mut(), attr(&e, b"val")) {
                         p.style = Some(styles.get(&id).cloned().unwrap_or_else(|| normal_style(&id)));
                     }
                 }
@@ -224,15 +238,15 @@ fn body(xml: &[u8], styles: &HashMap<String, String>) -> Result<Vec<Block>, Impo
                 }
                 b"vMerge" => set_vmerge(&mut tables, &e),
                 b"b" if in_rpr => run.bold = on(&e),
-                b"tab" if !in_rpr => push_text(&mut para, &run, " "),
-                b"br" | b"cr" => push_text(&mut para, &run, "\n"),
+                b"tab" if !in_rpr => push_text(&mut paras, &run, " "),
+                b"br" | b"cr" => push_text(&mut paras, &run, "\n"),
                 _ => {}
             },
             Event::Text(t) if in_text => {
                 let s = t
                     .decode()
                     .map_err(|e| ImportError::Unreadable(format!("word/document.xml: bad text ({e})")))?;
-                push_text(&mut para, &run, &s);
+                push_text(&mut paras, &run, &s);
             }
             Event::GeneralRef(g) if in_text => {
                 let name = g.decode().unwrap_or_default();
@@ -250,13 +264,13 @@ fn body(xml: &[u8], styles: &HashMap<String, String>) -> Result<Vec<Block>, Impo
                         .map(String::from)
                         .unwrap_or_default(),
                 };
-                push_text(&mut para, &run, &s);
+                push_text(&mut paras, &run, &s);
             }
             Event::End(e) => match local(e.name().as_ref()) {
                 b"t" => in_text = false,
                 b"rPr" => in_rpr = false,
                 b"p" => {
-                    let Some(p) = para.take() else { continue };
+                    let Some(p) = paras.pop() else { continue };
                     if let Some(c) = tables.last_mut().and_then(|t| t.cell.as_mut()) {
                         c.text.push_str(&p.text());
                     } else {
@@ -315,8 +329,8 @@ fn on(e: &BytesStart<'_>) -> bool {
     !attr(e, b"val").is_some_and(|v| matches!(v.as_str(), "0" | "false" | "off"))
 }
 
-fn push_text(para: &mut Option<Para>, run: &RunProps, s: &str) {
-    if let Some(p) = para.as_mut() {
+fn push_text(paras: &mut [Para], run: &RunProps, s: &str) {
+    if let Some(p) = paras.last_mut() {
         p.push(s, run.bold);
     }
 }
@@ -343,4 +357,78 @@ fn split_lines(p: Para) -> Vec<Para> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn docx(body: &str) -> Vec<u8> {
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        z.start_file("word/document.xml", zip::write::SimpleFileOptions::default())
+            .unwrap();
+        write!(
+            z,
+            r#"<w:document xmlns:w="w" xmlns:mc="mc"><w:body>{body}</w:body></w:document>"#
+        )
+        .unwrap();
+        z.finish().unwrap();
+        buf.into_inner()
+    }
+
+    fn tc(props: &str, text: &str) -> String {
+        format!("<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:tc>")
+    }
+
+    #[test]
+    fn grid_span_and_vertical_merges_make_the_grid() {
+        let row1 = format!(
+            "<w:tr>{}{}</w:tr>",
+            tc(r#"<w:vMerge w:val="restart"/>"#, "A"),
+            tc(r#"<w:gridSpan w:val="2"/>"#, "B")
+        );
+        let row2 = format!("<w:tr>{}{}{}</w:tr>", tc("<w:vMerge/>", ""), tc("", "1"), tc("", "　"));
+        let src = read(&docx(&format!("<w:tbl>{row1}{row2}</w:tbl>"))).unwrap();
+        let Block::Table(t) = &src.blocks[0] else {
+            panic!("a table")
+        };
+        let cells: Vec<(&str, usize)> = t.row_cells(1).iter().map(|c| (c.text.as_str(), c.col)).collect();
+        assert_eq!(cells, [("A", 0), ("1", 1), ("　", 2)]);
+        assert_eq!(t.cells[0].rowspan, 2);
+        assert_eq!(t.cells[0].origin, "Word table 1, row 1, cell 1");
+    }
+
+    #[test]
+    fn bold_runs_text_boxes_and_fallbacks() {
+        let body = r#"<w:p><w:r><w:rPr><w:b/></w:rPr><w:t>加强解读。</w:t></w:r><w:r><w:t>全年</w:t></w:r>
+            <w:r><mc:AlternateContent><mc:Choice><w:txbxContent><w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbxContent></mc:Choice>
+            <mc:Fallback><w:txbxContent><w:p><w:r><w:t>框</w:t></w:r></w:p></w:txbxContent></mc:Fallback></mc:AlternateContent></w:r>
+            <w:r><w:rPr><w:b w:val="0"/></w:rPr><w:t>12篇。</w:t></w:r></w:p>"#;
+        let src = read(&docx(body)).unwrap();
+        let texts: Vec<String> = src
+            .blocks
+            .iter()
+            .map(|b| match b {
+                Block::Para(p) => p.text(),
+                Block::Table(_) => "table".into(),
+            })
+            .collect();
+        assert_eq!(texts, ["框", "加强解读。全年12篇。"]);
+        let Block::Para(p) = &src.blocks[1] else { panic!() };
+        assert!(p.runs[0].bold && !p.runs[1].bold);
+    }
+
+    #[test]
+    fn broken_files_say_why() {
+        let e = read(b"PK\x03\x04junk").unwrap_err();
+        assert!(e.to_string().contains("not a readable .docx"), "{e}");
+        let mut buf = std::io::Cursor::new(Vec::new());
+        let mut z = zip::ZipWriter::new(&mut buf);
+        z.start_file("x.txt", zip::write::SimpleFileOptions::default()).unwrap();
+        z.finish().unwrap();
+        let e = read(&buf.into_inner()).unwrap_err();
+        assert!(e.to_string().contains("no word/document.xml"), "{e}");
+    }
 }
