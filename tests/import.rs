@@ -198,6 +198,17 @@ fn a_page_from_another_cms_imports_exactly() {
 }
 
 #[test]
+fn a_2019_page_in_a_third_style_imports_exactly() {
+    // Year first in the title, a document number, a breadcrumb and an information line,
+    // a negative 本年增/减, 「120件」, 「1,234,567.80元」, table 四 with a row label the form does
+    // not print, a date in Chinese numerals, 「【打印本页】【关闭窗口】」 after the sign-off.
+    let want = read_json(&fixture("synthetic/other-cms-2019.expected.json"));
+    let (code, got, err) = import(&[s(&fixture("synthetic/other-cms-2019.html"))]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(got.unwrap(), want);
+}
+
+#[test]
 fn a_page_whose_cells_cannot_be_read_gets_nulls_and_diagnostics_naming_them() {
     let page = std::fs::read_to_string(fixture("synthetic/other-cms-2021.html")).unwrap();
     // 行政处罚's value becomes text; the 3.其他 row loses a cell.

@@ -60,14 +60,11 @@ pub(crate) fn read(src: &Source, template: &Template) -> Prose {
         out.title_from = "the title in the body";
     }
     for (i, p) in front.iter().enumerate() {
-        if title_at.is_some_and(|(a, b)| (a..=b).contains(&i)) {
+        // Before and in the title: page chrome, a document number, the title itself.
+        if title_at.is_some_and(|(_, b)| i <= b) {
             continue;
         }
-        if title_at.is_some_and(|(a, _)| i < a) && is_doc_number(&p.text()) {
-            continue;
-        }
-        let n = norm(&p.text());
-        if n.starts_with("发布日期") || n.starts_with("发布时间") {
+        if is_page_meta(&p.text()) {
             continue;
         }
         if let Some(b) = block(p) {
@@ -146,7 +143,7 @@ fn find_title(front: &[&Para]) -> Option<(usize, usize)> {
     }
     let i = front.iter().position(|p| {
         let n = norm(&p.text());
-        n.contains("政府信息公开") && n.contains("报告") && n.chars().count() <= 60 && !n.contains('。')
+        n.contains("政府信息公开") && n.trim_end_matches(')').ends_with("报告") && n.chars().count() <= 60
     })?;
     let n = norm(&front[i].text());
     let lacks_agency = n.starts_with("政府信息公开") || starts_with_year(&n) || n.starts_with("年度");
@@ -228,6 +225,44 @@ fn period_year(paras: &[&Para]) -> Option<i64> {
     None
 }
 
+/// Labels of the page's information lines (「发布日期：… 来源：…」) that are not the report.
+const PAGE_META: &[&str] = &[
+    "发布日期",
+    "发布时间",
+    "来源",
+    "信息来源",
+    "发布机构",
+    "发文机关",
+    "索引号",
+    "文号",
+    "主题分类",
+    "成文日期",
+    "浏览次数",
+    "访问量",
+    "点击数",
+    "字号",
+    "字体",
+    "作者",
+    "编辑",
+];
+
+/// A short line of page information (「发布日期：2023-01-20　来源：…」, 「【字体：大 中 小】」).
+fn is_page_meta(s: &str) -> bool {
+    let n = norm(s).trim_start_matches(['【', '[']).to_string();
+    n.chars().count() <= 100
+        && PAGE_META
+            .iter()
+            .any(|k| n.starts_with(k) && n[k.len()..].starts_with([':', '：']))
+}
+
+/// Page chrome after the article (「【打印本页】」, 「关闭窗口」, 「分享到」).
+fn is_page_tail(n: &str) -> bool {
+    n.chars().count() <= 40
+        && ["打印", "关闭", "分享", "扫一扫", "收藏", "返回顶部", "相关链接"]
+            .iter()
+            .any(|k| n.contains(k))
+}
+
 fn is_doc_number(s: &str) -> bool {
     let n = norm(s);
     n.chars().count() <= 30 && n.ends_with('号') && (n.contains('〔') || n.contains('[') || n.contains('【'))
@@ -245,7 +280,7 @@ fn take_sign_off(paras: &mut Vec<&Para>) -> Option<String> {
     let mut date = None;
     for i in (0..paras.len()).rev().take(8) {
         let n = norm(&paras[i].text());
-        if n.contains("印发") || n.starts_with("抄送") || n.starts_with("(此件") {
+        if n.contains("印发") || n.starts_with("抄送") || n.starts_with("(此件") || is_page_tail(&n) {
             cut = i;
             continue;
         }

@@ -227,6 +227,13 @@ fn read_region(
                     (score >= ROW_MATCH).then(|| (i, cells[at + 1..].to_vec()))
                 }
                 None => {
+                    // A row label the form does not print (「数量」) may lead the row.
+                    let mut cells = cells;
+                    if cells.len() > row.keys.len()
+                        && cells.first().is_some_and(|c| parse_number(&c.text) == Number::Text)
+                    {
+                        cells.remove(0);
+                    }
                     let all_values = cells.iter().all(|c| parse_number(&c.text) != Number::Text);
                     let vals = trim_ghosts(cells.clone(), row.keys.len());
                     (all_values && vals.len() == row.keys.len()).then_some((i, vals))
