@@ -41,10 +41,14 @@ pub(crate) fn read(src: &Source, template: &Template) -> Prose {
         .collect();
     // Section headings, in increasing order.
     let mut heads: Vec<(usize, usize)> = Vec::new(); // (para index, section index 0..6)
+    let mut inline: Vec<(usize, Para)> = Vec::new(); // text run on after a heading
     for (i, p) in paras.iter().enumerate() {
         let after = heads.last().map_or(0, |h| h.1 + 1);
-        if let Some(s) = section_heading(p, template, after) {
+        if let Some((s, rest)) = section_heading(p, template, after) {
             heads.push((i, s));
+            if let Some(r) = rest {
+                inline.push((i, r));
+            }
         }
     }
     let mut out = Prose {
@@ -72,10 +76,13 @@ pub(crate) fn read(src: &Source, template: &Template) -> Prose {
         }
     }
     // Sections.
-    let mut by_section: Vec<Vec<&Para>> = vec![Vec::new(); template.sections.len()];
+    let mut by_section: Vec<Vec<Para>> = vec![Vec::new(); template.sections.len()];
     for (k, &(i, s)) in heads.iter().enumerate() {
         let end = heads.get(k + 1).map_or(paras.len(), |h| h.0);
-        by_section[s].extend(&paras[i + 1..end]);
+        if let Some((_, r)) = inline.iter().find(|(at, _)| *at == i) {
+            by_section[s].push(r.clone());
+        }
+        by_section[s].extend(paras[i + 1..end].iter().map(|p| (*p).clone()));
     }
     // The sign-off closes the last section that has prose.
     if let Some(last) = by_section.iter_mut().rev().find(|v| !v.is_empty()) {
@@ -84,7 +91,7 @@ pub(crate) fn read(src: &Source, template: &Template) -> Prose {
     for (s, sec) in template.sections.iter().enumerate() {
         match &sec.prose {
             Some(key) => {
-                let blocks = by_section[s].iter().filter_map(|p| block(p)).collect();
+                let blocks = by_section[s].iter().filter_map(block).collect();
                 out.sections.push((key.clone(), blocks));
             }
             None => out.dropped += by_section[s].iter().filter(|p| block(p).is_some()).count(),
@@ -95,8 +102,10 @@ pub(crate) fn read(src: &Source, template: &Template) -> Prose {
 }
 
 /// Whether a paragraph is section heading `after`…6 of the template: its numeral (a
-/// doubled one, 「三三、」, is a typo) and most of the heading's words, in a short line.
-fn section_heading(p: &Para, template: &Template, after: usize) -> Option<usize> {
+/// doubled one, 「三三、」, is a typo) and most of the heading's words, in a short line; or
+/// the heading's exact words followed by text (「一、总体情况。2023年…」), returned as a
+/// paragraph of its own.
+fn section_heading(p: &Para, template: &Template, after: usize) -> Option<(usize, Option<Para>)> {
     if p.style.as_deref().is_some_and(|s| s == "title") {
         return None;
     }
@@ -117,6 +126,18 @@ fn section_heading(p: &Para, template: &Template, after: usize) -> Option<usize>
     let want = want_full.split_once('、').map_or(want_full.as_str(), |x| x.1);
     let rest_len = rest.chars().count();
     let want_len = want.chars().count();
+    if rest_len > want_len * 2 + 8 && rest.starts_with(want) {
+        let text = p.text();
+        let head = &n[..num.len() + want.len()];
+        let cut = text
+            .char_indices()
+            .map(|(i, c)| i + c.len_utf8())
+            .find(|&i| norm(&text[..i]) == head)?;
+        let remainder = text[cut..].trim_start_matches(|c: char| c.is_whitespace() || "。：:，,.".contains(c));
+        let mut para = Para::default();
+        para.push(remainder, false);
+        return Some((s, Some(para)));
+    }
     if rest_len > want_len * 2 + 8 || rest_len == 0 {
         return None;
     }
@@ -128,7 +149,7 @@ fn section_heading(p: &Para, template: &Template, after: usize) -> Option<usize>
             common += 1;
         }
     }
-    (common * 10 >= want_len * 6).then_some(s)
+    (common * 10 >= want_len * 6).then_some((s, None))
 }
 
 /// The title: the first short line holding 「政府信息公开」 and 「报告」 before the first
@@ -143,10 +164,15 @@ fn find_title(front: &[&Para]) -> Option<(usize, usize)> {
     }
     let i = front.iter().position(|p| {
         let n = norm(&p.text());
-        n.contains("政府信息公开") && n.trim_end_matches(')').ends_with("报告") && n.chars().count() <= 60
+        (n.contains("信息公开") || n.contains("政务公开"))
+            && n.trim_end_matches(')').ends_with("报告")
+            && n.chars().count() <= 60
     })?;
     let n = norm(&front[i].text());
-    let lacks_agency = n.starts_with("政府信息公开") || starts_with_year(&n) || n.starts_with("年度");
+    let lacks_agency = ["政府信息公开", "政务公开", "信息公开", "年度"]
+        .iter()
+        .any(|p| n.starts_with(p))
+        || starts_with_year(&n);
     if i > 0 && lacks_agency {
         let prev = norm(&front[i - 1].text());
         if prev.chars().count() <= 40 && !prev.contains('。') && !is_doc_number(&prev) && !prev.is_empty() {
@@ -186,7 +212,11 @@ fn cn_digit(ch: char) -> Option<i64> {
 /// 「2019年(度)XX政府信息公开…」.
 pub(crate) fn year_agency(title: &str) -> (Option<i64>, Option<String>) {
     let n = compact(title);
-    let cut = n.find("政府信息公开").unwrap_or(n.len());
+    let cut = ["政府信息公开", "政务公开", "信息公开"]
+        .iter()
+        .filter_map(|k| n.find(k))
+        .min()
+        .unwrap_or(n.len());
     let head = &n[..cut];
     let mut year = None;
     let mut agency = String::new();
@@ -204,6 +234,8 @@ pub(crate) fn year_agency(title: &str) -> (Option<i64>, Option<String>) {
     }
     if year.is_none() {
         agency = head.to_string();
+        // 「XX局政府信息公开工作年度报告（2023年）」: the year after the words.
+        year = n.char_indices().find_map(|(i, _)| year_at(&n, i)).map(|(y, _)| y);
     }
     let agency = agency.trim_start_matches("关于").trim_end_matches("关于").to_string();
     (year, (!agency.is_empty()).then_some(agency))
@@ -275,7 +307,7 @@ fn compact(s: &str) -> String {
 
 /// Removes the sign-off from the end of a section: a 版记 (「…印发」, 「抄送：…」) after it,
 /// the date line (agency before the date allowed), and an agency line before the date.
-fn take_sign_off(paras: &mut Vec<&Para>) -> Option<String> {
+fn take_sign_off(paras: &mut Vec<Para>) -> Option<String> {
     let mut cut = paras.len();
     let mut date = None;
     for i in (0..paras.len()).rev().take(8) {
@@ -310,6 +342,9 @@ fn trailing_date(n: &str) -> Option<String> {
     }
     for (i, _) in n.char_indices() {
         let Some((y, end)) = year_at(n, i) else { continue };
+        if n[..i].contains([',', '，', ';', '；']) {
+            return None;
+        }
         let rest = &n[end + '年'.len_utf8()..];
         let (m, rest) = cn_or_arabic(rest)?;
         let rest = rest.strip_prefix('月')?;
@@ -415,4 +450,91 @@ fn heading_level(n: &str, all_bold: bool) -> Option<u8> {
 /// Trims the paragraph: every kind of whitespace at both ends, `&nbsp;` inside as a space.
 fn clean(s: &str) -> String {
     s.replace('\u{a0}', " ").trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::template::Format;
+
+    fn src(lines: &[&str]) -> Source {
+        Source {
+            blocks: lines
+                .iter()
+                .map(|l| {
+                    let mut p = Para::default();
+                    p.push(l, false);
+                    Block::Para(p)
+                })
+                .collect(),
+            ..Source::default()
+        }
+    }
+
+    #[test]
+    fn year_and_agency_from_title_variants() {
+        let t = |s: &str| year_agency(s);
+        assert_eq!(
+            t("平潭综合实验区2024年度政府信息公开工作年度报告"),
+            (Some(2024), Some("平潭综合实验区".into()))
+        );
+        assert_eq!(
+            t("2019年示例县交通运输局政府信息公开工作年度报告"),
+            (Some(2019), Some("示例县交通运输局".into()))
+        );
+        assert_eq!(
+            t("示例市 2022 年政务公开工作年度报告"),
+            (Some(2022), Some("示例市".into()))
+        );
+        assert_eq!(
+            t("示例局政府信息公开工作年度报告（2023年）"),
+            (Some(2023), Some("示例局".into()))
+        );
+        assert_eq!(
+            t("二〇二〇年示例局政府信息公开工作年度报告"),
+            (Some(2020), Some("示例局".into()))
+        );
+        assert_eq!(t("政府信息公开工作年度报告格式模板"), (None, None));
+    }
+
+    #[test]
+    fn sign_off_dates() {
+        assert_eq!(trailing_date("2025年1月20日").as_deref(), Some("2025-01-20"));
+        assert_eq!(trailing_date("示例局2021年1月26日").as_deref(), Some("2021-01-26"));
+        assert_eq!(trailing_date("二〇二一年一月二十六日").as_deref(), Some("2021-01-26"));
+        assert_eq!(trailing_date("2021年13月2日"), None);
+        assert_eq!(trailing_date("全年共受理申请5件，截至2021年1月2日"), None);
+    }
+
+    #[test]
+    fn a_heading_with_text_after_it_is_split() {
+        let p = read(
+            &src(&[
+                "一、总体情况。2023年，我局主动公开信息100条，依申请公开5件，全部按时答复完毕。",
+                "六、其他需要报告的事项",
+                "无。",
+            ]),
+            Format::F2021.template(),
+        );
+        assert_eq!(p.headings_found, [1, 6]);
+        assert_eq!(
+            p.sections[0].1,
+            [Value::String(
+                "2023年，我局主动公开信息100条，依申请公开5件，全部按时答复完毕。".into()
+            )]
+        );
+        assert_eq!(p.sections[2].1, [Value::String("无。".into())]);
+    }
+
+    #[test]
+    fn headings_and_numbered_paragraphs() {
+        assert_eq!(heading_level("(一)主动公开情况", false), Some(2));
+        assert_eq!(heading_level("1.门户网站", false), Some(3));
+        assert_eq!(heading_level("(1)政策解读", false), Some(4));
+        assert_eq!(
+            heading_level("(一)主动公开情况。区行政审批局认真落实主体责任。", false),
+            None
+        );
+        assert_eq!(heading_level("一是加强领导", false), None);
+    }
 }
