@@ -273,7 +273,8 @@ impl Walker {
 
     fn walk(&mut self, el: ElementRef<'_>, bold: bool) {
         let name = el.value().name();
-        if SKIP.contains(&name) || is_hidden(el) {
+        let style = style_of(el);
+        if SKIP.contains(&name) || is_hidden(el, &style) {
             return;
         }
         if name == "br" {
@@ -285,7 +286,7 @@ impl Walker {
             self.table(el, bold);
             return;
         }
-        let bold = weight(el).unwrap_or(bold);
+        let bold = weight(el, &style).unwrap_or(bold);
         let block = BLOCK.contains(&name);
         if block {
             self.flush();
@@ -375,19 +376,23 @@ fn table_rows<'a>(table: ElementRef<'a>) -> Vec<Vec<ElementRef<'a>>> {
 /// A cell's text: every text node inside, in order, whitespace collapsed; `<br>` and
 /// paragraph breaks join without separator (labels are broken over lines at random).
 fn cell_text(cell: ElementRef<'_>) -> String {
-    let mut out = String::new();
-    for node in cell.descendants() {
-        if let Node::Text(t) = node.value() {
-            let hidden = node
-                .ancestors()
-                .filter_map(ElementRef::wrap)
-                .take_while(|a| a.id() != cell.id())
-                .any(|a| SKIP.contains(&a.value().name()) || is_hidden(a));
-            if !hidden {
-                out.push_str(&collapse(t));
+    fn collect(el: ElementRef<'_>, out: &mut String) {
+        for child in el.children() {
+            match child.value() {
+                Node::Text(t) => out.push_str(&collapse(t)),
+                Node::Element(_) => {
+                    if let Some(e) = ElementRef::wrap(child) {
+                        if !SKIP.contains(&e.value().name()) && !is_hidden(e, &style_of(e)) {
+                            collect(e, out);
+                        }
+                    }
+                }
+                _ => {}
             }
         }
     }
+    let mut out = String::new();
+    collect(cell, &mut out);
     out
 }
 
@@ -416,25 +421,24 @@ fn collapse(t: &str) -> String {
     out
 }
 
-fn style_of<'a>(el: ElementRef<'a>) -> String {
-    el.value()
-        .attr("style")
-        .unwrap_or_default()
-        .to_ascii_lowercase()
-        .replace(' ', "")
+/// The `style` attribute in lower case without spaces; empty (no allocation) when absent.
+fn style_of(el: ElementRef<'_>) -> String {
+    match el.value().attr("style") {
+        Some(s) if !s.is_empty() => s.chars().filter(|c| *c != ' ').flat_map(|c| c.to_lowercase()).collect(),
+        _ => String::new(),
+    }
 }
 
-fn is_hidden(el: ElementRef<'_>) -> bool {
-    el.value().attr("hidden").is_some() || style_of(el).contains("display:none")
+fn is_hidden(el: ElementRef<'_>, style: &str) -> bool {
+    el.value().attr("hidden").is_some() || style.contains("display:none")
 }
 
 /// Whether the element sets bold (Some(true)), sets normal weight (Some(false)), or
 /// leaves the weight as inherited (None).
-fn weight(el: ElementRef<'_>) -> Option<bool> {
+fn weight(el: ElementRef<'_>, style: &str) -> Option<bool> {
     if matches!(el.value().name(), "b" | "strong") {
         return Some(true);
     }
-    let style = style_of(el);
     let pos = style.find("font-weight:")?;
     let v = &style[pos + "font-weight:".len()..];
     let v = v.split(';').next().unwrap_or_default().replace("!important", "");

@@ -3,6 +3,8 @@
 //! HTML and DOCX readers both build a [`Source`]; everything after them (tables, prose, title)
 //! works on it alone. Tables are resolved grids: spans are expanded before any cell is read.
 
+use super::text::{norm, parse_number, Number};
+
 /// A run of paragraph text, bold or not.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Run {
@@ -49,6 +51,10 @@ pub(crate) struct Cell {
     pub colspan: usize,
     /// Where the cell is in the source, for diagnostics (e.g. `table 2, row 5, cell 3`).
     pub origin: String,
+    /// The text in label normal form ([`norm`]), computed once.
+    pub norm: String,
+    /// The text read as a number ([`parse_number`]), computed once.
+    pub number: Number,
 }
 
 /// A table with its spans resolved: `grid[r][c]` is the index of the cell covering (r, c).
@@ -92,6 +98,8 @@ impl Table {
         }
         let idx = self.cells.len();
         self.cells.push(Cell {
+            norm: norm(&text),
+            number: parse_number(&text),
             text,
             row: r,
             col: c,

@@ -4,7 +4,7 @@
 //! their order on the resolved grid.
 
 use super::source::{Block, Cell, Source, Table};
-use super::text::{norm, parse_number, similarity, Number};
+use super::text::{norm, similarity, Number};
 use crate::diag::{Diagnostic, Locus};
 use crate::template::{CellKind, Format, TableTemplate, Template, TextRole};
 use serde_json::{Map, Value};
@@ -14,34 +14,28 @@ const ROW_MATCH: f64 = 0.75;
 /// How alike a first-row label must be to place a table.
 const MARKER_MATCH: f64 = 0.85;
 
-/// The tables of a source, flattened to rows in reading order.
+/// The tables of a source, flattened to rows in reading order: each row as the distinct
+/// cells covering it, left to right.
 struct Rows<'a> {
-    tables: Vec<&'a Table>,
-    /// (table index, row index) in reading order.
-    rows: Vec<(usize, usize)>,
+    rows: Vec<Vec<&'a Cell>>,
 }
 
 impl<'a> Rows<'a> {
     fn new(src: &'a Source) -> Rows<'a> {
-        let tables: Vec<&Table> = src
+        let rows = src
             .blocks
             .iter()
             .filter_map(|b| match b {
                 Block::Table(t) => Some(t),
                 Block::Para(_) => None,
             })
+            .flat_map(|t: &'a Table| (0..t.grid.len()).map(move |r| t.row_cells(r)))
             .collect();
-        let rows = tables
-            .iter()
-            .enumerate()
-            .flat_map(|(ti, t)| (0..t.grid.len()).map(move |r| (ti, r)))
-            .collect();
-        Rows { tables, rows }
+        Rows { rows }
     }
 
     fn cells(&self, i: usize) -> Vec<&'a Cell> {
-        let (t, r) = self.rows[i];
-        self.tables[t].row_cells(r)
+        self.rows[i].clone()
     }
 }
 
@@ -68,7 +62,7 @@ pub(crate) fn detect_format(src: &Source) -> Option<(Format, Vec<String>)> {
     let mut seen: Vec<String> = Vec::new();
     for block in &src.blocks {
         if let Block::Table(t) = block {
-            seen.extend(t.cells.iter().map(|c| norm(&c.text)));
+            seen.extend(t.cells.iter().map(|c| c.norm.clone()));
         }
     }
     let hits = |set: &[(String, String)]| -> Vec<String> {
@@ -140,10 +134,9 @@ fn find_start(rows: &Rows<'_>, t: &TableTemplate) -> Option<usize> {
             .filter_map(|c| c.text.as_deref().map(norm))
             .collect();
         let found = (0..rows.rows.len()).find(|&i| {
-            rows.cells(i).iter().any(|c| {
-                let n = norm(&c.text);
-                markers.iter().any(|m| similarity(&n, m) >= MARKER_MATCH)
-            })
+            rows.rows[i]
+                .iter()
+                .any(|c| markers.iter().any(|m| similarity(&c.norm, m) >= MARKER_MATCH))
         });
         if found.is_some() {
             return found;
@@ -221,20 +214,18 @@ fn read_region(
                     let (at, score) = cells
                         .iter()
                         .enumerate()
-                        .filter(|(_, c)| parse_number(&c.text) == Number::Text)
-                        .map(|(j, c)| (j, similarity(&norm(&c.text), &want)))
+                        .filter(|(_, c)| c.number == Number::Text)
+                        .map(|(j, c)| (j, similarity(&c.norm, &want)))
                         .max_by(|a, b| a.1.total_cmp(&b.1))?;
                     (score >= ROW_MATCH).then(|| (i, cells[at + 1..].to_vec()))
                 }
                 None => {
                     // A row label the form does not print (「数量」) may lead the row.
                     let mut cells = cells;
-                    if cells.len() > row.keys.len()
-                        && cells.first().is_some_and(|c| parse_number(&c.text) == Number::Text)
-                    {
+                    if cells.len() > row.keys.len() && cells.first().is_some_and(|c| c.number == Number::Text) {
                         cells.remove(0);
                     }
-                    let all_values = cells.iter().all(|c| parse_number(&c.text) != Number::Text);
+                    let all_values = cells.iter().all(|c| c.number != Number::Text);
                     let vals = trim_ghosts(cells.clone(), row.keys.len());
                     (all_values && vals.len() == row.keys.len()).then_some((i, vals))
                 }
@@ -284,10 +275,10 @@ fn read_region(
 /// Drops blank cells from the end, then from the start, while the row has more cells than
 /// the form (ghost columns, a merged cell split in the source).
 fn trim_ghosts(mut cells: Vec<&Cell>, want: usize) -> Vec<&Cell> {
-    while cells.len() > want && cells.last().is_some_and(|c| parse_number(&c.text) == Number::Blank) {
+    while cells.len() > want && cells.last().is_some_and(|c| c.number == Number::Blank) {
         cells.pop();
     }
-    while cells.len() > want && cells.first().is_some_and(|c| parse_number(&c.text) == Number::Blank) {
+    while cells.len() > want && cells.first().is_some_and(|c| c.number == Number::Blank) {
         cells.remove(0);
     }
     cells
@@ -308,7 +299,7 @@ fn value(template: &Template, key: &str, kind: CellKind, cell: &Cell, diags: &mu
             format!("{} 「{printed}」 {why}; the cell is left empty (null)", cell.origin),
         )
     };
-    let (text, unit) = match parse_number(&cell.text) {
+    let (text, unit) = match cell.number.clone() {
         Number::Blank => return Value::Null,
         Number::Text => {
             diags.push(problem("is not a number"));
