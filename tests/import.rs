@@ -246,6 +246,41 @@ fn the_official_word_template_imports_to_a_skeleton_that_validates() {
     assert_eq!(val.status.code(), Some(0), "{}", String::from_utf8_lossy(&val.stderr));
 }
 
+#[test]
+fn a_template_filled_in_word_imports_every_cell_in_its_place() {
+    // make_filled.py numbered the blank value cells 1, 2, 3… in reading order, so the
+    // imported values in the template's printed key order must be exactly that sequence.
+    let (code, got, err) = import(&[s(&fixture("docx/filled-2021.docx"))]);
+    assert_eq!(code, 0, "{err}");
+    let got = got.unwrap();
+    assert_eq!(
+        (&got["year"], &got["agency"], &got["date"]),
+        (
+            &Value::from(2024),
+            &Value::from("某某市某某局"),
+            &Value::from("2025-01-20")
+        )
+    );
+    assert_eq!(got["sections"]["other"][0], "本年度未收取信息处理费。");
+    let t = nianbao::template::Format::F2021.template();
+    let keys = t.keys_in_order();
+    assert_eq!(keys.len(), 200);
+    for (i, key) in keys.iter().enumerate() {
+        let n = i as i64 + 1;
+        let want = if n % 7 == 0 { 1000 + n % 100 } else { n };
+        let mut at = &got;
+        for part in key.split('.') {
+            at = &at[part];
+        }
+        let want = if t.keys()[*key].kind == nianbao::template::CellKind::Amount {
+            Value::from(want.to_string())
+        } else {
+            Value::from(want)
+        };
+        assert_eq!(at, &want, "{key}");
+    }
+}
+
 /// Normalises a report for the round trip: amounts as strings, and a cell the original
 /// omits compared with what validate computes (a missing count is 0; totals are checked
 /// by validating the imported report strictly).
