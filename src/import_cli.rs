@@ -149,9 +149,15 @@ fn print_outcome(name: &str, o: &Outcome, verbose: bool, how: DiagFormat) {
     }
     print_diagnostics(name, &o.diagnostics, how);
     if let Some(e) = &o.error {
-        match how {
-            DiagFormat::Human => eprintln!("{name}: error: {e}"),
-            DiagFormat::Json => print_operational(name, e, how),
+        match (how, o.status) {
+            (DiagFormat::Human, _) => eprintln!("{name}: error: {e}"),
+            // A file that is not a report, or an unreadable .docx: the input is rejected.
+            (DiagFormat::Json, 1) => eprintln!(
+                "{}",
+                serde_json::json!({"file": name, "severity": "error", "rule": "import", "locus": {"kind": "input"},
+                    "location": "input", "message": e})
+            ),
+            (DiagFormat::Json, _) => print_operational(name, e, how),
         }
     }
 }

@@ -459,6 +459,13 @@ fn bad_inputs_are_rejected_with_the_reason_and_nothing_is_written() {
     let (code, _, err) = import(&[s(&lookalike)]);
     assert_eq!(code, 1);
     assert!(err.contains("no 政府信息公开工作年度报告 tables found"), "{err}");
+    // Machine-readable: one JSON object on stderr.
+    let out = nianbao(&["--diagnostics", "json", "import", s(&news)]);
+    let line: Value = serde_json::from_slice(&out.stderr).expect("one JSON object");
+    assert_eq!(
+        (line["rule"].as_str(), line["severity"].as_str()),
+        (Some("import"), Some("error"))
+    );
     let corrupt = dir.join("corrupt.docx");
     std::fs::write(&corrupt, b"PK\x03\x04 this is not really a zip").unwrap();
     let (code, _, err) = import(&[s(&corrupt)]);
