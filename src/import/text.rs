@@ -109,9 +109,32 @@ pub(crate) fn item_number(n: &str) -> Option<&str> {
     None
 }
 
-/// How alike two labels in normal form are, 0…1: 1 when equal; containment of one in the
-/// other counts as 0.85 (「规范性文件」 in 「行政规范性文件」, a header with its unit); otherwise
-/// the normalised Levenshtein similarity. Labels whose item numbers differ score 0.
+/// The value of an item number (`(三)` → 3, `3.` → 3, `三、` → 3, a doubled `三三、` → 3).
+fn item_value(num: &str) -> Option<u32> {
+    let inner: Vec<char> = num
+        .trim_matches(|c| matches!(c, '(' | ')' | '.' | '、'))
+        .chars()
+        .collect();
+    if inner.iter().all(char::is_ascii_digit) {
+        return inner.iter().collect::<String>().parse().ok();
+    }
+    let digit = |c: char| "一二三四五六七八九".chars().position(|x| x == c).map(|p| p as u32 + 1);
+    match inner[..] {
+        ['十'] => Some(10),
+        [a] => digit(a),
+        [a, b] if a == b => digit(a),
+        ['十', b] => Some(10 + digit(b)?),
+        [a, '十'] => Some(10 * digit(a)?),
+        [a, '十', b] => Some(10 * digit(a)? + digit(b)?),
+        _ => None,
+    }
+}
+
+/// How alike two labels in normal form are, 0…1: 1 when equal. Labels whose item numbers
+/// differ in value score 0 (「3.其他」 is never 「2.其他法律…」); equal values in another style
+/// (「(1)属于国家秘密」 for 「1.属于国家秘密」) compare the words after them. Containment of one
+/// in the other counts as 0.85 (「规范性文件」 in 「行政规范性文件」, a header with its unit);
+/// otherwise the normalised Levenshtein similarity.
 pub(crate) fn similarity(a: &str, b: &str) -> f64 {
     if a == b {
         return 1.0;
@@ -119,9 +142,20 @@ pub(crate) fn similarity(a: &str, b: &str) -> f64 {
     if a.is_empty() || b.is_empty() {
         return 0.0;
     }
+    let (mut a, mut b) = (a, b);
+    let mut scale = 1.0;
     if let (Some(x), Some(y)) = (item_number(a), item_number(b)) {
-        if x != y && !doubled(x, y) {
-            return 0.0;
+        if x != y {
+            if item_value(x).is_none() || item_value(x) != item_value(y) {
+                return 0.0;
+            }
+            // Same item in another numbering style (or a doubled numeral): the words decide.
+            a = &a[x.len()..];
+            b = &b[y.len()..];
+            scale = 0.95;
+            if a == b {
+                return scale;
+            }
         }
     }
     let (short, long) = if a.chars().count() <= b.chars().count() {
@@ -130,21 +164,9 @@ pub(crate) fn similarity(a: &str, b: &str) -> f64 {
         (b, a)
     };
     if short.chars().count() >= 2 && long.contains(short) {
-        return 0.85;
+        return 0.85 * scale;
     }
-    strsim::normalized_levenshtein(a, b)
-}
-
-/// A doubled item numeral, a typo seen in real tables (「三三、」 for 「三、」).
-fn doubled(x: &str, y: &str) -> bool {
-    let strip = |s: &str| s.trim_end_matches('、').to_string();
-    let (x, y) = (strip(x), strip(y));
-    let dedup = |s: &str| {
-        let mut v: Vec<char> = s.chars().collect();
-        v.dedup();
-        v.into_iter().collect::<String>()
-    };
-    dedup(&x) == dedup(&y)
+    strsim::normalized_levenshtein(a, b) * scale
 }
 
 /// What a value cell holds once read.
@@ -229,6 +251,9 @@ mod tests {
         assert_eq!(similarity("3.其他", "2.其他法律行政法规禁止公开"), 0.0);
         assert!(similarity("规范性文件", "行政规范性文件") > 0.8);
         assert!(similarity("三三、本年度办理结果", "三、本年度办理结果") > 0.8);
+        assert!(similarity("(1)属于国家秘密", "1.属于国家秘密") > 0.9);
+        assert_eq!(similarity("(2)属于国家秘密", "1.属于国家秘密"), 0.0);
+        assert!(similarity("十二、其他", "12.其他") > 0.9);
     }
 
     #[test]
