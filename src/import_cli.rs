@@ -40,7 +40,7 @@ pub(crate) struct ImportArgs {
     /// Write a JSON record of every file (input, output, status, notes, diagnostics) to FILE
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
-    /// Files imported at once (default: the number of cores)
+    /// Files imported at once (default: twice the number of cores)
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
     /// Also print the notes (which clue decided the format, year, agency, title, date)
@@ -71,6 +71,10 @@ pub(crate) fn run(args: &ImportArgs, how: DiagFormat) -> u8 {
     if single && !out_is_dir {
         return one_file(&args.inputs[0], args.output.as_deref(), &over, args, how);
     }
+    if single && args.inputs[0].as_os_str() == "-" {
+        let out = args.output.as_deref().map(|d| d.join("stdin.json"));
+        return one_file(&args.inputs[0], out.as_deref(), &over, args, how);
+    }
     let Some(out_dir) = args.output.as_deref() else {
         eprintln!("error: a folder or several inputs need -o DIR (the JSON files mirror the inputs' paths there)");
         return 2;
@@ -80,9 +84,11 @@ pub(crate) fn run(args: &ImportArgs, how: DiagFormat) -> u8 {
         return 2;
     }
     let jobs = files::collect(&args.inputs);
+    // Twice the cores by default: each file ends in an fsync (atomic write), and a thread
+    // waiting for the disk leaves its core to another.
     let threads = args
         .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .unwrap_or_else(|| 2 * std::thread::available_parallelism().map_or(1, |n| n.get()))
         .max(1);
     let records = std::sync::Mutex::new(Vec::new());
     let done = |job: &Job, o: &Outcome| {

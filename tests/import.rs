@@ -391,9 +391,10 @@ fn walk(d: &Path) -> Vec<String> {
 #[test]
 fn stdin_is_sniffed_as_html_or_docx() {
     use std::process::{Command, Stdio};
-    let run = |bytes: Vec<u8>| {
+    let run_with = |bytes: Vec<u8>, more: &[&str]| {
         let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
             .args(["import", "-", "--year", "2024", "--agency", "某局"])
+            .args(more)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -402,12 +403,20 @@ fn stdin_is_sniffed_as_html_or_docx() {
         child.stdin.take().unwrap().write_all(&bytes).unwrap();
         child.wait_with_output().unwrap()
     };
+    let run = |bytes: Vec<u8>| run_with(bytes, &[]);
     let out = run(std::fs::read(fixture("docx/template-2021.docx")).unwrap());
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     let out = run(std::fs::read(fixture("html/2024_pingtan-zongheshiyanqu.html")).unwrap());
     assert_eq!(out.status.code(), Some(0));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["year"], 2024);
+    let dir = temp_dir("import-stdin");
+    let out = run_with(
+        std::fs::read(fixture("html/2024_pingtan-zongheshiyanqu.html")).unwrap(),
+        &["-o", &format!("{}/", dir.display())],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(read_json(&dir.join("stdin.json"))["year"], 2024);
 }
 
 #[test]

@@ -12,18 +12,39 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, String) {
         let (text, _) = enc.decode_without_bom_handling(&bytes[bom..]);
         return (text.into_owned(), format!("{} (byte order mark)", enc.name()));
     }
-    if let Some(enc) = meta_charset(bytes) {
-        let (text, _, _) = enc.decode(bytes);
-        return (text.into_owned(), format!("{} (declared in the page)", enc.name()));
-    }
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return (s.to_string(), "UTF-8 (valid as UTF-8)".into());
+    let declared = meta_charset(bytes);
+    let utf8 = std::str::from_utf8(bytes).ok();
+    match (declared, utf8) {
+        (Some(enc), Some(s)) if enc != encoding_rs::UTF_8 && !s.is_ascii() => {
+            // Long CJK text in GBK or Big5 is practically never valid UTF-8: the declaration
+            // is stale (a page re-saved as UTF-8 by the CMS).
+            return (
+                s.to_string(),
+                format!("UTF-8 (the page declares {}, but its bytes are UTF-8)", enc.name()),
+            );
+        }
+        (Some(enc), _) => {
+            let (text, _, errors) = enc.decode(bytes);
+            if !errors {
+                return (text.into_owned(), format!("{} (declared in the page)", enc.name()));
+            }
+        }
+        (None, Some(s)) => return (s.to_string(), "UTF-8 (valid as UTF-8)".into()),
+        (None, None) => {}
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
     let enc = det.guess(None, chardetng::Utf8Detection::Allow);
     let (text, _, _) = enc.decode(bytes);
-    (text.into_owned(), format!("{} (detected)", enc.name()))
+    let why = match declared {
+        Some(d) => format!(
+            "{} (detected; the page declares {}, which does not decode it)",
+            enc.name(),
+            d.name()
+        ),
+        None => format!("{} (detected)", enc.name()),
+    };
+    (text.into_owned(), why)
 }
 
 /// The encoding a `<meta charset=…>` or `<meta http-equiv content="…charset=…">` in the
@@ -477,6 +498,19 @@ mod tests {
         let (text, how) = decode("\u{feff}<p>年报</p>".as_bytes());
         assert_eq!(text, "<p>年报</p>");
         assert!(how.contains("byte order mark"));
+    }
+
+    #[test]
+    fn a_stale_declaration_loses_to_the_bytes() {
+        let page = "<meta charset=\"gbk\"><p>平潭综合实验区政府信息公开工作年度报告</p>";
+        let (text, how) = decode(page.as_bytes());
+        assert_eq!(text, page);
+        assert!(how.contains("declares GBK, but its bytes are UTF-8"), "{how}");
+        let page = "<meta charset=\"utf-8\"><p>本年新收政府信息公开申请数量，本年度办理结果。</p>";
+        let (gbk, _, _) = encoding_rs::GBK.encode(page);
+        let (text, how) = decode(&gbk);
+        assert_eq!(text, page);
+        assert!(how.starts_with("GBK (detected; the page declares UTF-8"), "{how}");
     }
 
     #[test]
