@@ -28,8 +28,13 @@ for ex in examples/*.json; do $bin render "$ex" --docx -o "$work/docx-src/" 2>/d
 fill "$work/html" "$n" "${samples[@]}"
 fill "$work/docx" "$n" "$work"/docx-src/*.docx
 ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); echo $(( (t1 - t0) / 1000000 )); }
+cpu() { # cpu CMD...: user + system CPU ms (the machine may be shared: wall time depends on load)
+  /usr/bin/time -f "%U %S" "$@" 2>&1 >/dev/null | tail -1 | awk '{printf "%d", ($1 + $2) * 1000}'
+}
 html_ms=$(ms $bin import "$work/html" -o "$work/html-out")
 docx_ms=$(ms $bin import "$work/docx" -o "$work/docx-out")
+html_cpu=$(cpu $bin import "$work/html" -o "$work/html-cpu")
+docx_cpu=$(cpu $bin import "$work/docx" -o "$work/docx-cpu")
 base_ms=$(ms $bin validate --as-published $(find "$work/html-out" -name '*.json'))
 got=$(find "$work/html-out" -name '*.json' | wc -l)
 gotd=$(find "$work/docx-out" -name '*.json' | wc -l)
@@ -38,6 +43,8 @@ echo "files: $n HTML ($got imported), $n DOCX ($gotd imported); cores: $(nproc)"
 echo "import HTML: ${html_ms} ms = $(rate "$n" "$html_ms") pages/s"
 echo "import DOCX: ${docx_ms} ms = $(rate "$n" "$docx_ms") files/s"
 echo "validate (baseline, same reports, one process): ${base_ms} ms = $(rate "$n" "$base_ms") reports/s"
+echo "CPU: HTML ${html_cpu} ms = $(rate "$n" "$((html_cpu / 2))") pages/s on 2 idle cores; DOCX ${docx_cpu} ms = $(rate "$n" "$((docx_cpu / 2))") files/s"
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "ratio import HTML / validate: $(awk "BEGIN{printf \"%.1f\", $html_ms / ($base_ms > 0 ? $base_ms : 1)}")×"
 rss() { /usr/bin/time -v "$@" 2>&1 >/dev/null | awk -F: '/Maximum resident/ {gsub(/ /,"",$2); print int($2 / 1024)}'; }
 rm -rf "$work/html-out"
