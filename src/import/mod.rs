@@ -96,23 +96,12 @@ pub fn kind_of(bytes: &[u8], name: &str) -> Kind {
 pub const EXTENSIONS: &[&str] = &["html", "htm", "shtml", "docx"];
 
 /// Imports one file. `name` is only used to tell HTML from DOCX when the content does not.
+/// Fails when the file cannot be read as its kind, or holds no statute table; otherwise the
+/// JSON is complete in shape, with `null` where a value is unknown and a diagnostic for it
+/// (errors for a missing year or agency, warnings for cells).
 pub fn import(bytes: &[u8], name: &str, over: &Overrides) -> Result<Imported, ImportError> {
     let mut notes = Vec::new();
-    let src = match kind_of(bytes, name) {
-        Kind::Docx => docx::read(bytes)?,
-        Kind::Html => {
-            let (text, how) = html::decode(bytes);
-            notes.push(format!("encoding: {how}"));
-            let overview: Vec<String> = Format::ALL
-                .iter()
-                .map(|f| {
-                    let h = text::norm(&f.template().sections[0].heading);
-                    h.split_once('、').map_or(h.clone(), |x| x.1.to_string())
-                })
-                .collect();
-            html::read(&text, &overview)
-        }
-    };
+    let src = read_source(bytes, name, &mut notes)?;
     let not_a_report = || ImportError::NotAReport {
         attachment: src.attachments.first().cloned(),
     };
@@ -120,109 +109,30 @@ pub fn import(bytes: &[u8], name: &str, over: &Overrides) -> Result<Imported, Im
         return Err(not_a_report());
     }
     let mut diags = Vec::new();
-    let detected = tables::detect_format(&src);
-    let probe_prose = prose::read(&src, Format::F2021.template());
-    // Title: from the body, else from the page or document properties.
-    let mut title = probe_prose.title.clone();
-    let mut title_from = probe_prose.title_from;
-    if title.is_empty() {
-        if let Some(t) = &src.meta_title {
-            title = vec![t.chars().filter(|c| !c.is_whitespace()).collect()];
-            title_from = "the page or document title (not printed in the body)";
-        }
-    }
+    // Title: from the body, else from the page or document properties. The section
+    // headings are the same in both formats, so either template finds it.
+    let probe = prose::read(&src, Format::F2021.template());
+    let (title, title_from) = match (&probe.title[..], &src.meta_title) {
+        ([], Some(t)) => (
+            vec![t.chars().filter(|c| !c.is_whitespace()).collect::<String>()],
+            "the page or document title (not printed in the body)",
+        ),
+        _ => (probe.title.clone(), probe.title_from),
+    };
     let joined: String = title.concat();
     let (t_year, t_agency) = prose::year_agency(&joined);
-    // Year.
-    let year = match (over.year, t_year, probe_prose.period_year) {
-        (Some(y), _, _) => {
-            notes.push(format!("year {y}: given with --year"));
-            Some(y)
-        }
-        (None, Some(y), _) => {
-            notes.push(format!("year {y}: from {title_from} 「{joined}」"));
-            Some(y)
-        }
-        (None, None, Some(y)) => {
-            notes.push(format!(
-                "year {y}: from the statistics period (统计期限) in the text; no title gives it"
-            ));
-            Some(y)
-        }
-        _ => {
-            diags.push(
-                Diagnostic::error(
-                    "import-year",
-                    Locus::Path {
-                        path: "$.year".into(),
-                        line: None,
-                        column: None,
-                    },
-                    "the reported year is not in the document (no title, no statistics period)",
-                )
-                .with_hint("give it with --year YYYY"),
-            );
-            None
-        }
-    };
-    // Format.
-    let format = match (over.format, &detected, year) {
-        (Some(f), _, _) => {
-            notes.push(format!("format {f}: given with --format"));
-            f
-        }
-        (None, Some((f, labels)), _) => {
-            notes.push(format!(
-                "format {f}: from the tables' labels ({})",
-                labels
-                    .iter()
-                    .take(4)
-                    .map(|l| format!("「{l}」"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ));
-            *f
-        }
-        (None, None, Some(y)) => {
-            let f = Format::for_year(y);
-            notes.push(format!(
-                "format {f}: from the year {y} (the tables' labels do not decide)"
-            ));
-            f
-        }
-        (None, None, None) => {
-            notes.push("format 2021: neither the tables' labels nor a year decide; assumed".into());
-            Format::F2021
-        }
-    };
+    let year = decide_year(
+        over,
+        t_year,
+        probe.period_year,
+        &format!("{title_from} 「{joined}」"),
+        &mut notes,
+        &mut diags,
+    );
+    let format = decide_format(over, tables::detect_format(&src), year, &mut notes);
+    let agency = decide_agency(over, t_agency, title_from, &mut notes, &mut diags);
     let template = format.template();
     let prose = prose::read(&src, template);
-    // Agency.
-    let agency = match (&over.agency, t_agency) {
-        (Some(a), _) => {
-            notes.push(format!("agency 「{a}」: given with --agency"));
-            Some(a.clone())
-        }
-        (None, Some(a)) => {
-            notes.push(format!("agency 「{a}」: from {title_from}"));
-            Some(a)
-        }
-        (None, None) => {
-            diags.push(
-                Diagnostic::error(
-                    "import-agency",
-                    Locus::Path {
-                        path: "$.agency".into(),
-                        line: None,
-                        column: None,
-                    },
-                    "the reporting agency is not in the document (no title names it)",
-                )
-                .with_hint("give it with --agency NAME"),
-            );
-            None
-        }
-    };
     let (values, rows_found) = tables::read(&src, template, &mut diags);
     if rows_found < MIN_ROWS {
         return Err(not_a_report());
@@ -256,20 +166,128 @@ pub fn import(bytes: &[u8], name: &str, over: &Overrides) -> Result<Imported, Im
     if !prose.preamble.is_empty() {
         j.insert("preamble".into(), prose.preamble.into());
     }
-    let mut sections = Map::new();
-    for (k, v) in prose.sections {
-        sections.insert(k, v.into());
-    }
+    let sections: Map<String, Value> = prose.sections.into_iter().map(|(k, v)| (k, v.into())).collect();
     j.insert("sections".into(), sections.into());
     for t in &template.tables {
-        j.insert(
-            t.id.clone(),
-            values.get(&t.id).cloned().unwrap_or_else(|| Map::new().into()),
-        );
+        let table = values.get(&t.id).cloned().unwrap_or_else(|| Map::new().into());
+        j.insert(t.id.clone(), table);
     }
     Ok(Imported {
         json: Value::Object(j),
         notes,
         diagnostics: diags,
     })
+}
+
+/// Reads the bytes as a .docx or as an HTML page (decoded, the article found).
+fn read_source(bytes: &[u8], name: &str, notes: &mut Vec<String>) -> Result<source::Source, ImportError> {
+    match kind_of(bytes, name) {
+        Kind::Docx => docx::read(bytes),
+        Kind::Html => {
+            let (text, how) = html::decode(bytes);
+            notes.push(format!("encoding: {how}"));
+            // The words of heading 一 (「总体情况」) mark the article around the tables.
+            let overview: Vec<String> = Format::ALL
+                .iter()
+                .map(|f| {
+                    let h = text::norm(&f.template().sections[0].heading);
+                    h.split_once('、').map_or(h.clone(), |x| x.1.to_string())
+                })
+                .collect();
+            Ok(html::read(&text, &overview))
+        }
+    }
+}
+
+/// An error for a top-level value the document does not give, with the option that does.
+fn missing(rule: &'static str, path: &str, message: &str, hint: &str) -> Diagnostic {
+    Diagnostic::error(
+        rule,
+        Locus::Path {
+            path: path.into(),
+            line: None,
+            column: None,
+        },
+        message,
+    )
+    .with_hint(hint)
+}
+
+/// The year: `--year`, else the title's, else the statistics period's; else an error.
+fn decide_year(
+    over: &Overrides,
+    from_title: Option<i64>,
+    from_period: Option<i64>,
+    title: &str,
+    notes: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<i64> {
+    let (year, why) = match (over.year, from_title, from_period) {
+        (Some(y), _, _) => (y, "given with --year".to_string()),
+        (None, Some(y), _) => (y, format!("from {title}")),
+        (None, None, Some(y)) => (
+            y,
+            "from the statistics period (统计期限) in the text; no title gives it".to_string(),
+        ),
+        _ => {
+            diags.push(missing(
+                "import-year",
+                "$.year",
+                "the reported year is not in the document (no title, no statistics period)",
+                "give it with --year YYYY",
+            ));
+            return None;
+        }
+    };
+    notes.push(format!("year {year}: {why}"));
+    Some(year)
+}
+
+/// The format: `--format`, else the tables' distinctive labels, else the year's format.
+fn decide_format(
+    over: &Overrides,
+    detected: Option<(Format, Vec<String>)>,
+    year: Option<i64>,
+    notes: &mut Vec<String>,
+) -> Format {
+    let (format, why) = match (over.format, detected, year) {
+        (Some(f), _, _) => (f, "given with --format".to_string()),
+        (None, Some((f, labels)), _) => {
+            let shown: Vec<String> = labels.iter().take(4).map(|l| format!("「{l}」")).collect();
+            (f, format!("from the tables' labels ({})", shown.join(" ")))
+        }
+        (None, None, Some(y)) => (
+            Format::for_year(y),
+            format!("from the year {y} (the tables' labels do not decide)"),
+        ),
+        // No year either: the import fails on the year, so this choice is never output.
+        (None, None, None) => (Format::F2021, "undecided (no labels, no year)".to_string()),
+    };
+    notes.push(format!("format {format}: {why}"));
+    format
+}
+
+/// The agency: `--agency`, else the title's; else an error.
+fn decide_agency(
+    over: &Overrides,
+    from_title: Option<String>,
+    title_from: &str,
+    notes: &mut Vec<String>,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let (agency, why) = match (&over.agency, from_title) {
+        (Some(a), _) => (a.clone(), "given with --agency".to_string()),
+        (None, Some(a)) => (a, format!("from {title_from}")),
+        (None, None) => {
+            diags.push(missing(
+                "import-agency",
+                "$.agency",
+                "the reporting agency is not in the document (no title names it)",
+                "give it with --agency NAME",
+            ));
+            return None;
+        }
+    };
+    notes.push(format!("agency 「{agency}」: {why}"));
+    Some(agency)
 }

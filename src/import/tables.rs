@@ -237,8 +237,7 @@ fn read_region(
                 "import-row",
                 cell_locus(template, row.keys[0].0),
                 format!(
-                    "{}: no row labelled 「{label}」 was found; its {} cells are empty (null)",
-                    t.name,
+                    "no row labelled 「{label}」 was found in the document; the row's {} cells are empty (null)",
                     row.keys.len()
                 ),
             ));
