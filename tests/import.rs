@@ -209,6 +209,44 @@ fn a_2019_page_in_a_third_style_imports_exactly() {
 }
 
 #[test]
+fn omitted_cells_and_a_ghost_column_with_content_are_placed_by_their_headers() {
+    // The row 1.属于国家秘密 loses its last two cells; the row 一、本年新收 gains a cell 「注」.
+    let page = std::fs::read_to_string(fixture("synthetic/other-cms-2019.html")).unwrap();
+    let rows: Vec<String> = page
+        .split("<tr>")
+        .map(|r| {
+            if r.contains("1.属于国家秘密") {
+                let tds: Vec<&str> = r.split("<td").collect();
+                format!("{}</tr>\n", tds[..tds.len() - 2].join("<td"))
+            } else if r.contains("一、本年新收") {
+                r.replace("</tr>", "<td>注</td></tr>")
+            } else {
+                r.to_string()
+            }
+        })
+        .collect();
+    let dir = temp_dir("import-headers");
+    let p = dir.join("p.html");
+    std::fs::write(&p, rows.join("<tr>")).unwrap();
+    let (code, got, err) = import(&[s(&p)]);
+    assert_eq!(code, 0, "{err}");
+    let got = got.unwrap();
+    let want = read_json(&fixture("synthetic/other-cms-2019.expected.json"));
+    assert_eq!(got["requests"]["new"], want["requests"]["new"]);
+    let secret = &got["requests"]["results"]["withheld"]["state_secret"];
+    assert_eq!(
+        (&secret["natural"], &secret["legal"]),
+        (&Value::from(0), &Value::from(0))
+    );
+    assert_eq!((&secret["other"], &secret["total"]), (&Value::Null, &Value::Null));
+    assert!(
+        err.contains("warning[import-cell]: 表三 （三）不予公开 1.属于国家秘密 × 总计")
+            && err.contains("has no cell under this column"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_page_whose_cells_cannot_be_read_gets_nulls_and_diagnostics_naming_them() {
     let page = std::fs::read_to_string(fixture("synthetic/other-cms-2021.html")).unwrap();
     // 行政处罚's value becomes text; the 3.其他 row loses a cell.

@@ -94,6 +94,15 @@ pub(crate) fn has_report_tables(src: &Source) -> bool {
 struct DataRow<'t> {
     label: Option<String>,
     keys: Vec<(&'t str, CellKind)>,
+    /// For each key: the column header it sits under (normal form) and which occurrence of
+    /// that header text it is in its header row (四 has 「结果维持」 three times).
+    headers: Vec<Option<(String, usize)>>,
+}
+
+/// Whether a template row is a header row: no value, at least one column header.
+fn is_header_row(t: &TableTemplate, r: usize) -> bool {
+    let cells = &t.rows[r].cells;
+    cells.iter().all(|c| c.key.is_none()) && cells.iter().any(|c| c.role == Some(TextRole::Header))
 }
 
 fn data_rows<'t>(t: &'t TableTemplate) -> Vec<DataRow<'t>> {
@@ -103,6 +112,8 @@ fn data_rows<'t>(t: &'t TableTemplate) -> Vec<DataRow<'t>> {
         let mut seen = Vec::new();
         let mut label = None;
         let mut keys = Vec::new();
+        let mut headers = Vec::new();
+        let header_row = (0..r).rev().find(|&h| is_header_row(t, h));
         for c in 0..grid.cols {
             let Some(at) = grid.origin[r][c] else { continue };
             if seen.contains(&at) {
@@ -111,16 +122,77 @@ fn data_rows<'t>(t: &'t TableTemplate) -> Vec<DataRow<'t>> {
             seen.push(at);
             let cell = t.cell(at);
             match (&cell.key, cell.role) {
-                (Some(k), _) => keys.push((k.as_str(), cell.kind.unwrap_or(CellKind::Count))),
+                (Some(k), _) => {
+                    keys.push((k.as_str(), cell.kind.unwrap_or(CellKind::Count)));
+                    headers.push(header_row.and_then(|h| header_at(t, &grid, h, c)));
+                }
                 (None, Some(TextRole::Label)) if keys.is_empty() => label = cell.text.clone(),
                 _ => {}
             }
         }
         if !keys.is_empty() {
-            out.push(DataRow { label, keys });
+            out.push(DataRow { label, keys, headers });
         }
     }
     out
+}
+
+/// The header text (normal form) covering column `c` of template header row `h`, and how
+/// many distinct cells with the same text come before it in that row.
+fn header_at(t: &TableTemplate, grid: &crate::template::Grid, h: usize, c: usize) -> Option<(String, usize)> {
+    let mut seen = Vec::new();
+    for cc in 0..grid.cols {
+        let at = grid.origin[h][cc]?;
+        if !seen.contains(&at) {
+            seen.push(at);
+        }
+    }
+    let target = grid.origin[h][c]?;
+    let text = norm(t.cell(target).text.as_deref()?);
+    let pos = seen.iter().position(|&a| a == target)?;
+    let k = seen[..pos]
+        .iter()
+        .filter(|&&a| t.cell(a).text.as_deref().map(norm).as_deref() == Some(text.as_str()))
+        .count();
+    Some((text, k))
+}
+
+/// Places a data row's values under their column headers when counting its cells cannot
+/// (a cell omitted, a ghost column with content): the nearest source row above (within the
+/// table's region) that holds every header the row needs gives each value's grid column.
+/// None when no such row exists or two values would share a cell.
+fn place_by_headers<'a>(
+    rows: &Rows<'a>,
+    start: usize,
+    at: usize,
+    row: &DataRow<'_>,
+    right: &[&'a Cell],
+) -> Option<Vec<Option<&'a Cell>>> {
+    let wanted: Vec<&(String, usize)> = row.headers.iter().map(Option::as_ref).collect::<Option<_>>()?;
+    let header_cols = (start..at).rev().take(8).find_map(|i| {
+        let cells = &rows.rows[i];
+        wanted
+            .iter()
+            .map(|(text, k)| {
+                cells
+                    .iter()
+                    .filter(|c| c.number == Number::Text && similarity(&c.norm, text) >= MARKER_MATCH)
+                    .nth(*k)
+                    .map(|c| c.col)
+            })
+            .collect::<Option<Vec<usize>>>()
+    })?;
+    let mut placed: Vec<Option<&Cell>> = Vec::new();
+    for col in header_cols {
+        let cell = right.iter().copied().find(|c| c.col <= col && col < c.col + c.colspan);
+        if let Some(c) = cell {
+            if placed.iter().flatten().any(|p| std::ptr::eq(*p, c)) {
+                return None;
+            }
+        }
+        placed.push(cell);
+    }
+    Some(placed)
 }
 
 /// The first source row holding one of the table's first-row labels (or, failing that,
@@ -246,8 +318,29 @@ fn read_region(
         };
         pos = i + 1;
         found += 1;
+        let right = cells.clone();
         let cells = trim_ghosts(cells, row.keys.len());
         if cells.len() != row.keys.len() {
+            if let Some(placed) = place_by_headers(rows, start, i, &row, &right) {
+                for (((key, kind), cell), _) in row.keys.iter().zip(placed).zip(&row.headers) {
+                    let v = match cell {
+                        Some(c) => value(template, key, *kind, c, diags),
+                        None => {
+                            diags.push(Diagnostic::warning(
+                                "import-cell",
+                                cell_locus(template, key),
+                                format!(
+                                    "the row ({}…) has no cell under this column; the cell is left empty (null)",
+                                    right.first().map(|c| c.origin.as_str()).unwrap_or("")
+                                ),
+                            ));
+                            Value::Null
+                        }
+                    };
+                    values.push((key.to_string(), v));
+                }
+                continue;
+            }
             let origin = cells.first().map(|c| c.origin.as_str()).unwrap_or("");
             for (k, _) in &row.keys {
                 diags.push(Diagnostic::warning(
