@@ -32,6 +32,17 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, String) {
         (None, Some(s)) => return (s.to_string(), "UTF-8 (valid as UTF-8)".into()),
         (None, None) => {}
     }
+    // Nearly valid UTF-8 (a crawled page with a broken byte or a cut-off end) is UTF-8:
+    // a legacy encoding would make far more sequences invalid.
+    let non_ascii = bytes.iter().filter(|b| !b.is_ascii()).count();
+    let lossy = String::from_utf8_lossy(bytes);
+    let bad = lossy.matches('\u{fffd}').count();
+    if non_ascii > 0 && bad * 200 <= non_ascii && declared.is_none() {
+        return (
+            lossy.into_owned(),
+            format!("UTF-8 ({bad} invalid byte sequence(s) replaced)"),
+        );
+    }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(bytes, true);
     let enc = det.guess(None, chardetng::Utf8Detection::Allow);
@@ -498,6 +509,17 @@ mod tests {
         let (text, how) = decode("\u{feff}<p>年报</p>".as_bytes());
         assert_eq!(text, "<p>年报</p>");
         assert!(how.contains("byte order mark"));
+    }
+
+    #[test]
+    fn nearly_valid_utf8_stays_utf8() {
+        let mut page = "<p>本年新收政府信息公开申请数量，本年度办理结果，结转下年度继续办理。</p>"
+            .repeat(20)
+            .into_bytes();
+        page[40] = 0xff;
+        let (text, how) = decode(&page);
+        assert!(how.starts_with("UTF-8 (") && how.contains("invalid"), "{how}");
+        assert!(text.contains("本年度办理结果"));
     }
 
     #[test]
