@@ -304,14 +304,14 @@ fn read_region(
             }
         });
         let Some((i, cells)) = hit else {
-            let label = row.label.as_deref().unwrap_or("(data row)");
+            let what = match row.label.as_deref() {
+                Some(label) => format!("no row labelled 「{label}」 was found in the document"),
+                None => format!("no row of {} values was found under the headers", row.keys.len()),
+            };
             diags.push(Diagnostic::warning(
                 "import-row",
                 cell_locus(template, row.keys[0].0),
-                format!(
-                    "no row labelled 「{label}」 was found in the document; the row's {} cells are empty (null)",
-                    row.keys.len()
-                ),
+                format!("{what}; the row's {} cells are empty (null)", row.keys.len()),
             ));
             values.extend(row.keys.iter().map(|(k, _)| (k.to_string(), Value::Null)));
             continue;
@@ -322,7 +322,7 @@ fn read_region(
         let cells = trim_ghosts(cells, row.keys.len());
         if cells.len() != row.keys.len() {
             if let Some(placed) = place_by_headers(rows, start, i, &row, &right) {
-                for (((key, kind), cell), _) in row.keys.iter().zip(placed).zip(&row.headers) {
+                for ((key, kind), cell) in row.keys.iter().zip(placed) {
                     let v = match cell {
                         Some(c) => value(template, key, *kind, c, diags),
                         None => {
