@@ -187,6 +187,23 @@ fn gbk_pages_decode_by_detection_and_by_http_equiv() {
 }
 
 #[test]
+fn a_traditional_character_page_in_big5_is_detected_and_matches_the_labels() {
+    // The 2021 synthetic page as a portal's 繁體 version (「行政規範性文件」, 「結果維持」), Big5,
+    // no charset declaration.
+    let want = read_json(&fixture("synthetic/other-cms-2021.expected.json"));
+    let (code, got, err) = import(&["-v", s(&fixture("synthetic/other-cms-2021-big5.html"))]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("encoding: Big5 (detected)"), "{err}");
+    let got = got.unwrap();
+    for key in ["format", "year", "date", "proactive", "requests", "review_litigation"] {
+        assert_eq!(got[key], want[key], "{key}");
+    }
+    // Text stays as printed.
+    assert_eq!(got["agency"], "示例市統計局");
+    assert_eq!(got["sections"]["problems"][0], "政策解讀形式單一。");
+}
+
+#[test]
 fn a_page_from_another_cms_imports_exactly() {
     // <th> headers, merged label cells written out in every row, table 三 split in two
     // <table>s, full-width digits, thousands separators, 「12.5万元」, a ghost column in 四,

@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 
 /// The normal form labels are compared in: no whitespace of any kind (ASCII, `&nbsp;`,
 /// U+3000), full-width ASCII folded to half-width (`１２` → `12`, `（` → `(`), `、` after a
-/// digit read as `.`, quotation marks dropped.
+/// digit read as `.`, quotation marks dropped, the labels' traditional characters simplified.
 pub(crate) fn norm(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for ch in s.chars() {
@@ -15,6 +15,7 @@ pub(crate) fn norm(s: &str) -> String {
         }
         let ch = match ch {
             '\u{ff01}'..='\u{ff5e}' => char::from_u32(ch as u32 - 0xfee0).unwrap_or(ch),
+            '\u{4e00}'..='\u{9fff}' => simplified(ch),
             '、' if out.ends_with(|c: char| c.is_ascii_digit()) => '.',
             '“' | '”' | '"' | '‘' | '’' | '\'' | '「' | '」' => continue,
             c => c,
@@ -22,6 +23,102 @@ pub(crate) fn norm(s: &str) -> String {
         out.push(ch);
     }
     out
+}
+
+/// The simplified form of the traditional characters that occur in the statute's labels,
+/// section headings and title words (「規章」 → 「规章」, 「復議」 → 「复议」), so that pages in
+/// traditional characters (a portal's 繁體 version, often served as Big5) match the labels.
+/// Every other character is returned as it is.
+fn simplified(ch: char) -> char {
+    match ch {
+        '業' => '业',
+        '爲' => '为',
+        '為' => '为',
+        '舉' => '举',
+        '會' => '会',
+        '關' => '关',
+        '內' => '内',
+        '決' => '决',
+        '況' => '况',
+        '減' => '减',
+        '辦' => '办',
+        '務' => '务',
+        '動' => '动',
+        '區' => '区',
+        '單' => '单',
+        '發' => '发',
+        '國' => '国',
+        '處' => '处',
+        '審' => '审',
+        '對' => '对',
+        '屬' => '属',
+        '廢' => '废',
+        '開' => '开',
+        '強' => '强',
+        '當' => '当',
+        '總' => '总',
+        '執' => '执',
+        '護' => '护',
+        '報' => '报',
+        '數' => '数',
+        '無' => '无',
+        '權' => '权',
+        '條' => '条',
+        '來' => '来',
+        '沒' => '没',
+        '現' => '现',
+        '穩' => '稳',
+        '類' => '类',
+        '糾' => '纠',
+        '納' => '纳',
+        '組' => '组',
+        '織' => '织',
+        '經' => '经',
+        '結' => '结',
+        '統' => '统',
+        '繼' => '继',
+        '續' => '续',
+        '維' => '维',
+        '繳' => '缴',
+        '罰' => '罚',
+        '獲' => '获',
+        '補' => '补',
+        '規' => '规',
+        '計' => '计',
+        '認' => '认',
+        '議' => '议',
+        '許' => '许',
+        '訟' => '讼',
+        '訪' => '访',
+        '訴' => '诉',
+        '詢' => '询',
+        '請' => '请',
+        '購' => '购',
+        '費' => '费',
+        '轉' => '转',
+        '過' => '过',
+        '這' => '这',
+        '進' => '进',
+        '閉' => '闭',
+        '問' => '问',
+        '項' => '项',
+        '題' => '题',
+        '額' => '额',
+        '復' => '复',
+        '後' => '后',
+        '製' => '制',
+        '係' => '系',
+        '採' => '采',
+        '萬' => '万',
+        '體' => '体',
+        '據' => '据',
+        '機' => '机',
+        '構' => '构',
+        '確' => '确',
+        '範' => '范',
+        '於' => '于',
+        other => other,
+    }
 }
 
 /// Removes Word conditional comments that a CMS escaped into visible text
@@ -244,6 +341,8 @@ mod tests {
         assert_eq!(norm("（三）不予\u{3000}公开\u{a0}"), "(三)不予公开");
         assert_eq!(norm("1、属于国家秘密"), "1.属于国家秘密");
         assert_eq!(norm("１２"), "12");
+        assert_eq!(norm("行政規範性文件"), "行政规范性文件");
+        assert_eq!(norm("結果維持"), "结果维持");
     }
 
     #[test]
