@@ -111,10 +111,11 @@ fn section_heading(p: &Para, template: &Template, after: usize) -> Option<(usize
     }
     let n = norm(&p.text());
     let num = item_number(&n)?;
-    if !num.ends_with('、') {
+    let digits = num.trim_end_matches(['、', '.']);
+    if digits == num || num.starts_with('(') || digits.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
-    let mut chars: Vec<char> = num.trim_end_matches('、').chars().collect();
+    let mut chars: Vec<char> = digits.chars().collect();
     chars.dedup();
     let [c] = chars[..] else { return None };
     let s = NUMERALS.iter().position(|&x| x == c)?;
@@ -440,7 +441,7 @@ fn heading_level(n: &str, all_bold: bool) -> Option<u8> {
         } else {
             2
         })
-    } else if num.ends_with('.') {
+    } else if num.ends_with('.') && num.starts_with(|c: char| c.is_ascii_digit()) {
         Some(3)
     } else {
         Some(2)
@@ -524,6 +525,11 @@ mod tests {
             )]
         );
         assert_eq!(p.sections[2].1, [Value::String("无。".into())]);
+        let p = read(
+            &src(&["一．总体情况", "正文。", "五. 存在的主要问题及改进情况", "无。"]),
+            Format::F2021.template(),
+        );
+        assert_eq!(p.headings_found, [1, 5]);
     }
 
     #[test]
@@ -536,5 +542,6 @@ mod tests {
             None
         );
         assert_eq!(heading_level("一是加强领导", false), None);
+        assert_eq!(heading_level("一.加强领导", false), Some(2));
     }
 }

@@ -177,7 +177,7 @@ pub(crate) fn is_report_table_text(text: &str) -> bool {
     markers().iter().any(|m| n.contains(m.as_str()))
 }
 
-/// The item number a label starts with, in normal form: `一、`, `(一)`, `1.`, `(1)`.
+/// The item number a label starts with, in normal form: `一、` (or `一.`), `(一)`, `1.`, `(1)`.
 pub(crate) fn item_number(n: &str) -> Option<&str> {
     let chars: Vec<(usize, char)> = n.char_indices().collect();
     let cn = |c: char| "一二三四五六七八九十".contains(c);
@@ -199,8 +199,10 @@ pub(crate) fn item_number(n: &str) -> Option<&str> {
     }
     let han = chars.iter().take_while(|&&(_, c)| cn(c)).count();
     if han > 0 && han < 3 {
-        if let Some(&(i, '、')) = chars.get(han) {
-            return Some(&n[..i + '、'.len_utf8()]);
+        match chars.get(han) {
+            Some(&(i, '、')) => return Some(&n[..i + '、'.len_utf8()]),
+            Some(&(i, '.')) => return Some(&n[..i + 1]),
+            _ => {}
         }
     }
     None
