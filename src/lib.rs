@@ -24,6 +24,7 @@ pub mod crosscheck;
 pub mod diag;
 pub mod error;
 pub mod export;
+pub mod import;
 pub mod init;
 pub mod input;
 pub mod layout;

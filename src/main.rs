@@ -2,6 +2,7 @@
 //! sets the exit status (0 success, warnings allowed; 1 input rejected; 2 operational failure).
 
 mod batch_cli;
+mod import_cli;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use nianbao::diag::{Diagnostic, Severity};
@@ -104,6 +105,9 @@ enum Command {
     /// Typeset many reports (folders, files, or a list on standard input) into a mirrored tree
     #[command(after_help = batch_cli::BATCH_HELP)]
     Batch(batch_cli::BatchArgs),
+    /// Convert published reports (HTML pages, Word .docx) into JSON in the input contract
+    #[command(after_help = import_cli::IMPORT_HELP)]
+    Import(import_cli::ImportArgs),
 }
 
 /// Options shared by `render` and `batch`.
@@ -169,6 +173,7 @@ fn main() -> ExitCode {
         Command::Schema => print_json(&nianbao::schema::json_schema()),
         Command::Render { file, output, render } => render_one(&file, output.as_deref(), &render, cli.diagnostics),
         Command::Batch(args) => batch_cli::run(&args, cli.diagnostics),
+        Command::Import(args) => import_cli::run(&args, cli.diagnostics),
     };
     ExitCode::from(code)
 }
