@@ -305,3 +305,22 @@ fn batch_checks_the_series_of_the_reports_it_renders() {
         .collect();
     assert_eq!(rules, ["X-series-gap", "X-in-force"]);
 }
+
+#[test]
+fn import_runs_the_cross_checks_on_published_pages() {
+    let page = common::root().join("tests/fixtures/import/html/2025_pingtan-zongheshiyanqu.html");
+    let html = std::fs::read_to_string(&page).unwrap();
+    let o = common::nianbao(&["import", "--agency", "平潭综合实验区", page.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("[X-"), "the page as published: {}", stderr(&o));
+    // The sentence's number sits in its own span, as the CMS chopped it.
+    let from = "申请</span><span style=\"text-indent: 2em;\">154";
+    assert!(html.contains(from), "the fixture changed");
+    let dir = common::temp_dir("xc-import");
+    let changed = dir.join("page.html");
+    std::fs::write(&changed, html.replacen(from, &from.replace("154", "145"), 1)).unwrap();
+    let o = common::nianbao(&["import", "--agency", "平潭综合实验区", changed.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("warning[X-received]") && err.contains("145") && err.contains("= 154"), "{err}");
+}
