@@ -322,5 +322,8 @@ fn import_runs_the_cross_checks_on_published_pages() {
     let o = common::nianbao(&["import", "--agency", "平潭综合实验区", changed.to_str().unwrap()]);
     let err = stderr(&o);
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("warning[X-received]") && err.contains("145") && err.contains("= 154"), "{err}");
+    assert!(
+        err.contains("warning[X-received]") && err.contains("145") && err.contains("= 154"),
+        "{err}"
+    );
 }
