@@ -8,7 +8,7 @@ use nianbao::render::{render, RenderOptions};
 use nianbao::template::{CellKind, Format};
 use nianbao::text::fonts::{FontBook, FontConfig};
 use nianbao::validate::Options;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::sync::OnceLock;
 
 /// Raw bytes → parse → validate, in both modes. Promises: no panic; a report without shape
@@ -157,27 +157,12 @@ pub fn arbitrary_report(data: &[u8]) -> Value {
                     CellKind::Signed if b.byte().is_multiple_of(4) => json!(-i64::from(b.byte())),
                     _ => b.count(),
                 };
-                set_path(root, key, value);
+                nianbao::init::insert_path(root, key, value);
             }
         }
     }
     nianbao::init::strip_totals(&mut report);
     report
-}
-
-fn set_path(root: &mut Map<String, Value>, key: &str, value: Value) {
-    let mut parts = key.split('.').peekable();
-    let mut node = root;
-    while let Some(p) = parts.next() {
-        if parts.peek().is_none() {
-            node.insert(p.to_string(), value);
-            return;
-        }
-        node = match node.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new())) {
-            Value::Object(m) => m,
-            _ => return,
-        };
-    }
 }
 
 /// A structured report → resolve → layout → PDF and DOCX. Promises: no panic; a report that

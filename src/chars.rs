@@ -19,10 +19,10 @@ use jsonc_parser::common::Ranged;
 use std::collections::BTreeSet;
 
 /// One string value of the input.
-struct Str {
-    path: String,
-    line: usize,
-    column: usize,
+pub(crate) struct Str {
+    pub(crate) path: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
     text: String,
     /// A paragraph of `preamble` or a `sections` array, where `"\n"` is a line break.
     paragraph: bool,
@@ -44,19 +44,8 @@ fn text_of(bytes: &[u8]) -> Option<&str> {
 
 /// Every string value of the JSON text (object keys excluded) with its path and position;
 /// empty when the text is not JSON (the reader reports that).
-fn strings(text: &str) -> Vec<Str> {
-    let strict = jsonc_parser::ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
+pub(crate) fn strings(text: &str) -> Vec<Str> {
+    let strict = crate::input::STRICT_JSON;
     let Ok(parsed) = jsonc_parser::parse_to_ast(text, &Default::default(), &strict) else {
         return Vec::new();
     };

@@ -40,7 +40,9 @@ pub fn skeleton(format: Format, year: Option<i64>, agency: Option<&str>) -> Valu
     Value::Object(root)
 }
 
-fn insert_path(root: &mut Map<String, Value>, key: &str, value: Value) {
+/// Sets the value at a dotted template key (`requests.new.natural`), creating the objects on
+/// the way; a non-object in the way leaves the report unchanged.
+pub fn insert_path(root: &mut Map<String, Value>, key: &str, value: Value) {
     let mut parts = key.split('.').peekable();
     let mut node = root;
     while let Some(p) = parts.next() {

@@ -134,6 +134,20 @@ fn guess_encoding(bytes: &[u8]) -> Option<&'static str> {
     multibyte.then_some("GB18030 (GBK)")
 }
 
+/// Plain JSON (RFC 8259): none of jsonc-parser's extensions.
+pub(crate) const STRICT_JSON: jsonc_parser::ParseOptions = jsonc_parser::ParseOptions {
+    allow_comments: false,
+    allow_loose_object_property_names: false,
+    allow_trailing_commas: false,
+    allow_missing_commas: false,
+    allow_single_quoted_strings: false,
+    allow_hexadecimal_numbers: false,
+    allow_unary_plus_numbers: false,
+    allow_bare_decimal_point_numbers: false,
+    allow_non_finite_numbers: false,
+    allow_extended_string_escapes: false,
+};
+
 /// Parses a report. Returns the report when its shape could be read (possibly with errors in
 /// the diagnostics, e.g. a bad count), and every diagnostic found. Never panics on input.
 /// Input over [`MAX_INPUT_BYTES`] is refused unread (rule `too-large`); bytes that are not
@@ -188,18 +202,7 @@ pub fn parse(bytes: &[u8]) -> (Option<Report>, Vec<Diagnostic>) {
             return (None, diags);
         }
     };
-    let strict = jsonc_parser::ParseOptions {
-        allow_comments: false,
-        allow_loose_object_property_names: false,
-        allow_trailing_commas: false,
-        allow_missing_commas: false,
-        allow_single_quoted_strings: false,
-        allow_hexadecimal_numbers: false,
-        allow_unary_plus_numbers: false,
-        allow_bare_decimal_point_numbers: false,
-        allow_non_finite_numbers: false,
-        allow_extended_string_escapes: false,
-    };
+    let strict = STRICT_JSON;
     let parsed = match jsonc_parser::parse_to_ast(text, &Default::default(), &strict) {
         Ok(p) => p,
         Err(e) => {

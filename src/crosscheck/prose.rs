@@ -8,8 +8,6 @@ use crate::diag::{Diagnostic, Locus, Severity};
 use crate::input::{Block, Report};
 use crate::template::Template;
 use crate::validate::{Checked, Value};
-use jsonc_parser::ast;
-use jsonc_parser::common::Ranged;
 use std::collections::BTreeSet;
 
 /// Units that make a matched number something else than a count of cases (「5个工作日」).
@@ -240,12 +238,13 @@ pub fn check(checked: &Checked, source: Option<&str>, strict: bool, diags: &mut 
     if found.is_empty() {
         return;
     }
-    let ast = source.and_then(|s| jsonc_parser::parse_to_ast(s, &Default::default(), &Default::default()).ok());
+    let strings = source.map(crate::chars::strings).unwrap_or_default();
     for (rule, path, msg, hint) in found {
-        let (line, column) = match (&ast, source) {
-            (Some(a), Some(s)) => a.value.as_ref().and_then(|v| locate(s, v, &path)).unzip(),
-            _ => (None, None),
-        };
+        let (line, column) = strings
+            .iter()
+            .find(|s| s.path == path)
+            .map(|s| (s.line, s.column))
+            .unzip();
         let locus = Locus::Path { path, line, column };
         let mut d = Diagnostic::warning(rule, locus, msg).with_hint(hint);
         if strict {
@@ -255,55 +254,12 @@ pub fn check(checked: &Checked, source: Option<&str>, strict: bool, diags: &mut 
     }
 }
 
-/// The 1-based line and column of the value at `path` (`$.a.b[3]`).
-fn locate(text: &str, root: &ast::Value, path: &str) -> Option<(usize, usize)> {
-    let mut node = root;
-    for seg in path.strip_prefix('$')?.split('.').filter(|s| !s.is_empty()) {
-        let (name, index) = match seg.split_once('[') {
-            Some((n, i)) => (n, Some(i.trim_end_matches(']').parse::<usize>().ok()?)),
-            None => (seg, None),
-        };
-        if !name.is_empty() {
-            let ast::Value::Object(o) = node else { return None };
-            node = &o.get(name)?.value;
-        }
-        if let Some(i) = index {
-            let ast::Value::Array(a) = node else { return None };
-            node = a.elements.get(i)?;
-        }
-    }
-    let start = node.start();
-    let before = text.get(..start)?;
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    Some((line, column))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn report(prose: &[&str], cells: &[(&str, i64)]) -> Checked {
-        let mut r = crate::init::skeleton(crate::template::Format::F2021, Some(2024), Some("某区某局"));
-        r["sections"]["overview"] = serde_json::json!(prose);
-        for (k, v) in cells {
-            let mut node = &mut r;
-            for part in k.split('.') {
-                node = &mut node[part];
-            }
-            *node = serde_json::json!(v);
-        }
-        crate::init::strip_totals(&mut r);
-        let bytes = serde_json::to_vec(&r).unwrap();
-        let (checked, diags) = crate::load(
-            &bytes,
-            crate::validate::Options {
-                as_published: true,
-                ..Default::default()
-            },
-        );
-        assert!(!crate::diag::has_errors(&diags), "{diags:?}");
-        checked.unwrap()
+        super::super::test_report(crate::template::Format::F2021, 2024, "某区某局", prose, cells)
     }
 
     fn findings(prose: &[&str], cells: &[(&str, i64)]) -> Vec<Diagnostic> {

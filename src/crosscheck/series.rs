@@ -179,24 +179,9 @@ pub fn check(reports: &[(String, Entry)], strict: bool) -> Vec<SeriesFinding> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn checked(year: i64, format: Format, agency: &str, cells: &[(&str, i64)]) -> Entry {
-        let mut r = crate::init::skeleton(format, Some(year), Some(agency));
-        for (k, v) in cells {
-            let mut node = &mut r;
-            for part in k.split('.') {
-                node = &mut node[part];
-            }
-            *node = json!(v);
-        }
-        crate::init::strip_totals(&mut r);
-        let bytes = serde_json::to_vec(&r).unwrap();
-        let opts = crate::validate::Options {
-            as_published: true,
-            ..Default::default()
-        };
-        Entry::of(&crate::load(&bytes, opts).0.unwrap())
+        Entry::of(&super::super::test_report(format, year, agency, &[], cells))
     }
 
     #[test]
