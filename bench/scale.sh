@@ -20,6 +20,17 @@ r["sections"]["overview"] = r["sections"]["overview"] + prose * (k - 1)
 json.dump(r, sys.stdout, ensure_ascii=False)
 PY
 done
+# One 2 MB paragraph that is a single sentence of 20,000 clauses each stating numbers the
+# cross-checks read: validate must stay linear (it once took 108 s through a copy per match).
+python3 - > "$dir/sentence.json" <<'PY'
+import json, subprocess, sys
+r = json.load(open("examples/huaian-2024.json"))
+r["sections"]["overview"] = ["本年度共收到政府信息公开申请3119件，答复3050件，行政复议351件，其中结果维持72件，" * 20000]
+json.dump(r, sys.stdout, ensure_ascii=False)
+PY
+t0=$(date +%s%N)
+"$bin" validate "$dir/sentence.json" >/dev/null 2>&1
+echo "validate, one 2 MB sentence: $(( ($(date +%s%N) - t0) / 1000000 )) ms"
 printf "%-6s %10s %8s %10s %8s %6s\n" factor "ms" ratio "peak MB" ratio pages
 for k in 1 10 100; do
   best=999999999

@@ -92,6 +92,19 @@ fn describe(template: &Template, keys: &[String]) -> String {
         .join(" + ")
 }
 
+/// How far back the row keyword (复议, 诉讼) of a result count is looked for, in bytes: a
+/// clause or two, so that a sentence of any length costs linear time.
+const CONTEXT_BYTES: usize = 240;
+
+/// The text up to `end`, at most [`CONTEXT_BYTES`] of it, cut at a character boundary.
+fn before(text: &str, end: usize) -> &str {
+    let mut start = end.saturating_sub(CONTEXT_BYTES);
+    while !text.is_char_boundary(start) {
+        start += 1;
+    }
+    &text[start..end]
+}
+
 /// A match of one rule in one sentence.
 struct Hit {
     number: i64,
@@ -130,7 +143,7 @@ fn hits(rule: &Rule, norm: &str) -> Vec<Hit> {
                 let nearest = rule
                     .context
                     .iter()
-                    .filter_map(|(kw, alts)| norm[..m.start()].rfind(kw.as_str()).map(|at| (at, alts)))
+                    .filter_map(|(kw, alts)| before(norm, m.start()).rfind(kw.as_str()).map(|at| (at, alts)))
                     .max_by_key(|(at, _)| *at);
                 let Some((_, alts)) = nearest else { continue };
                 alts.iter()
@@ -153,10 +166,11 @@ fn hits(rule: &Rule, norm: &str) -> Vec<Hit> {
 pub fn check(checked: &Checked, source: Option<&str>, strict: bool, diags: &mut Vec<Diagnostic>) {
     let template = checked.report.format.template();
     let rules = rules();
-    let mut seen = BTreeSet::new();
     let mut found = Vec::new();
     for p in paragraphs(&checked.report) {
-        for sentence in sentences(&p.text) {
+        // One finding per rule, sentence and number, whichever pattern found it.
+        let mut seen = BTreeSet::new();
+        for (n, sentence) in sentences(&p.text).enumerate() {
             let norm = normalise(sentence);
             let unclear = rules.unclear_scope.iter().any(|m| norm.contains(m.as_str()));
             for rule in &rules.rules {
@@ -176,7 +190,7 @@ pub fn check(checked: &Checked, source: Option<&str>, strict: bool, diags: &mut 
                     let Some((first, first_value)) = values.first().copied() else {
                         continue;
                     };
-                    if !seen.insert((rule.id.as_str(), p.path.clone(), sentence.to_string(), hit.number)) {
+                    if !seen.insert((rule.id.as_str(), n, hit.number)) {
                         continue;
                     }
                     if !values.iter().any(|(_, v)| *v == hit.number) {
