@@ -174,8 +174,8 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
         };
         if how == DiagFormat::Human {
             say!(
-                "batch: interrupted by {name}: {} reports not started",
-                summary.not_started
+                "batch: interrupted by {name}: {} not started",
+                count(summary.not_started, "report")
             );
         }
     }
@@ -184,8 +184,12 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
         match how {
             DiagFormat::Human => {
                 let mut line = format!(
-                    "batch: {} reports, {} written, {} rejected, {} failed, {} skipped",
-                    summary.reports, summary.written, summary.rejected, summary.failed, summary.skipped
+                    "batch: {}, {} written, {} rejected, {} failed, {} skipped",
+                    count(summary.reports, "report"),
+                    summary.written,
+                    summary.rejected,
+                    summary.failed,
+                    summary.skipped
                 );
                 if summary.not_started > 0 {
                     let why = if summary.interrupted.is_some() {
@@ -197,9 +201,9 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
                 }
                 let done = summary.written + summary.rejected + summary.failed;
                 line += &format!(
-                    " in {secs:.1} s ({:.0} reports/s); {} warnings",
+                    " in {secs:.1} s ({:.0} reports/s); {}",
                     done as f64 / secs.max(1e-9),
-                    summary.warnings
+                    count(summary.warnings, "warning")
                 );
                 if summary.temporaries_removed > 0 {
                     line += &format!("; {} leftover temporary files removed", summary.temporaries_removed);
@@ -272,5 +276,14 @@ fn release_free_memory() {
         unsafe {
             malloc_trim(0);
         }
+    }
+}
+
+/// 「1 report」, 「2 reports」.
+fn count(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }

@@ -68,6 +68,9 @@ enum Command {
         /// Cross-check findings (X-…: prose against tables, year against year) are errors
         #[arg(long)]
         strict: bool,
+        /// Any warning makes the exit status 1 (for pipelines)
+        #[arg(long)]
+        deny_warnings: bool,
     },
     /// Check an archive year against year: each agency's 上年结转 against last year's
     /// 结转下年度, 现行有效件数, missing and duplicate years (folders searched for *.json)
@@ -81,8 +84,9 @@ enum Command {
     },
     /// Print a complete skeleton report (every key, all zeros) that validates as it is
     Init {
+        /// The statute format; default by --year (2019 for 2019–2020, else 2021), 2021 without
         #[arg(long, value_enum)]
-        format: FormatArg,
+        format: Option<FormatArg>,
         #[arg(long)]
         year: Option<i64>,
         #[arg(long)]
@@ -154,12 +158,14 @@ fn main() -> ExitCode {
             files,
             as_published,
             strict,
-        } => validate(&files, Options { as_published, strict }, cli.diagnostics),
+            deny_warnings,
+        } => validate(&files, Options { as_published, strict }, deny_warnings, cli.diagnostics),
         Command::CheckSeries { inputs, strict } => check_series(&inputs, strict, cli.diagnostics),
         Command::Init { format, year, agency } => {
             let f = match format {
-                FormatArg::F2019 => Format::F2019,
-                FormatArg::F2021 => Format::F2021,
+                Some(FormatArg::F2019) => Format::F2019,
+                Some(FormatArg::F2021) => Format::F2021,
+                None => year.map_or(Format::F2021, Format::for_year),
             };
             if let Some(y) = year {
                 if !(2008..=2100).contains(&y) {
@@ -246,7 +252,9 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-fn validate(files: &[PathBuf], opts: Options, how: DiagFormat) -> u8 {
+/// `validate`: every file's diagnostics, a line `ok: FILE (2021 format, N warnings)` on
+/// standard output for each report without errors, then the series among them.
+fn validate(files: &[PathBuf], opts: Options, deny_warnings: bool, how: DiagFormat) -> u8 {
     let mut worst = 0;
     let mut series = Vec::new();
     for path in files {
@@ -261,12 +269,17 @@ fn validate(files: &[PathBuf], opts: Options, how: DiagFormat) -> u8 {
         };
         let (checked, diags) = nianbao::load_checking_glyphs(&bytes, opts);
         print_diagnostics(&name, &diags, how);
-        if nianbao::diag::has_errors(&diags) {
+        let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
+        if nianbao::diag::has_errors(&diags) || (deny_warnings && warnings > 0) {
             worst = worst.max(1);
+        } else if let (Some(c), DiagFormat::Human) = (&checked, how) {
+            let plural = if warnings == 1 { "" } else { "s" };
+            println!("ok: {name} ({} format, {warnings} warning{plural})", c.report.format);
         }
         series.extend(checked.map(|c| (name, nianbao::crosscheck::series::Entry::of(&c))));
     }
-    worst.max(print_series(&series, opts.strict, how))
+    let series_worst = print_series(&series, opts.strict || deny_warnings, how);
+    worst.max(series_worst)
 }
 
 /// Year-to-year findings over the reports read; returns 1 when one is an error.

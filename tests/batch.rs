@@ -514,3 +514,13 @@ fn json_diagnostics_mode_prints_one_object_per_line() {
     assert_eq!((&summary["written"], &summary["rejected"]), (&1.into(), &1.into()));
     assert!(out.join("good.docx").is_file());
 }
+
+#[test]
+fn the_summary_counts_one_report_in_the_singular() {
+    let t = Tmp::new("one");
+    let input = t.put("in/zibo.json", &example("zibo-2020"));
+    let out = t.0.join("out");
+    let r = nianbao(&["batch", s(&input), "-o", s(&out), "--docx"], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("batch: 1 report, 1 written,"), "{}", r.stderr);
+}

@@ -334,3 +334,33 @@ fn every_schema_property_has_a_chinese_description() {
         "表三 （七）总计 × 自然人",
     );
 }
+
+#[test]
+fn validate_says_ok_and_deny_warnings_turns_warnings_into_status_1() {
+    let clean = support::fixture_text("valid-2021.json");
+    let r = run(&["validate", "-"], Some(clean.as_bytes()));
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "ok: <stdin> (2021 format, 0 warnings)\n")
+    );
+    let warned = support::fixture_text("null-cell.json");
+    let r = run(&["validate", "-"], Some(warned.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.starts_with("ok: <stdin> (") && r.stdout.contains(" warning"),
+        "{}",
+        r.stdout
+    );
+    let r = run(&["validate", "--deny-warnings", "-"], Some(warned.as_bytes()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stdout.is_empty(), "no ok line for a denied warning: {}", r.stdout);
+    let r = run(&["validate", "--deny-warnings", "-"], Some(clean.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn init_defaults_its_format_by_year() {
+    assert_eq!(stdout_json(&["init", "--year", "2020"])["format"], "2019");
+    assert_eq!(stdout_json(&["init", "--year", "2024"])["format"], "2021");
+    assert_eq!(stdout_json(&["init"])["format"], "2021");
+}
