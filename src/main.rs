@@ -110,6 +110,18 @@ enum Command {
     Import(import_cli::ImportArgs),
 }
 
+/// What `--embed-fonts` embeds.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EmbedArg {
+    /// Subsets of only the characters the report prints
+    Subset,
+    /// The whole fonts
+    Full,
+}
+
+/// Said once by `render` when it writes a DOCX without embedded fonts.
+const NO_EMBED_NOTE: &str = "note: the DOCX names the official fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312); on a machine without them Word and WPS substitute similar fonts and LibreOffice its defaults, so lines and pages may break differently; --embed-fonts embeds subsets of the bundled fonts with only the characters used (well under 1 MB), so it looks the same everywhere";
+
 /// Options shared by `render` and `batch`.
 #[derive(clap::Args, Clone)]
 struct RenderArgs {
@@ -135,10 +147,11 @@ struct RenderArgs {
     /// song, latin; names are matched against the fonts' name tables, Chinese names included
     #[arg(long, value_name = "ROLE=FONT")]
     font: Vec<nianbao::text::fonts::RoleOverride>,
-    /// Embed the fonts in the DOCX (obfuscated, as Word does; about 13 MB), so that it shows
-    /// the bundled fonts where the official ones are missing
-    #[arg(long)]
-    embed_fonts: bool,
+    /// Embed the fonts in the DOCX (obfuscated, as Word does), so that it shows the bundled
+    /// fonts where the official ones are missing: `--embed-fonts` (or `=subset`) embeds only
+    /// the characters used (well under 1 MB), `--embed-fonts=full` the whole fonts (about 13 MB)
+    #[arg(long, value_enum, value_name = "WHAT", num_args = 0..=1, require_equals = true, default_missing_value = "subset")]
+    embed_fonts: Option<EmbedArg>,
     /// Say which font served each role and which characters fell back to another font
     #[arg(short, long)]
     verbose: bool,
@@ -378,8 +391,13 @@ impl RenderArgs {
         docx: bool,
     ) -> Result<(nianbao::text::fonts::FontBook, nianbao::render::RenderOptions), Error> {
         let config = self.font_config();
-        let embed = docx && self.embed_fonts;
-        let fonts = if pdf || embed {
+        let embed = match self.embed_fonts {
+            _ if !docx => nianbao::render::Embedding::None,
+            None => nianbao::render::Embedding::None,
+            Some(EmbedArg::Subset) => nianbao::render::Embedding::Subset,
+            Some(EmbedArg::Full) => nianbao::render::Embedding::Full,
+        };
+        let fonts = if pdf || embed != nianbao::render::Embedding::None {
             nianbao::text::fonts::FontBook::load(&config).map_err(|e| Error::new(Class::Font, e.0))?
         } else {
             nianbao::text::fonts::FontBook::empty()
@@ -552,6 +570,9 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
     };
     if args.verbose && pdf {
         print_font_use(&fonts, &out);
+    }
+    if out.docx.is_some() && args.embed_fonts.is_none() && how == DiagFormat::Human {
+        say!("{NO_EMBED_NOTE}");
     }
     let written = match target {
         Target::Stdout => return write_stdout(&out.pdf.or(out.docx).unwrap_or_default()),

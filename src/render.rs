@@ -35,11 +35,24 @@ pub struct Rendered {
     pub series: Option<crate::crosscheck::series::Entry>,
 }
 
+/// Whether and how the DOCX embeds its fonts (`--embed-fonts`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Embedding {
+    /// Nothing embedded: the styles name the official fonts.
+    #[default]
+    None,
+    /// Subsets with only the characters the document prints (well under 1 MB).
+    Subset,
+    /// The whole fonts (about 13 MB with the bundled fonts).
+    Full,
+}
+
 /// DOCX font options from the user's font configuration: a replaced role names the user's
-/// font (its family name when it was given as a file), the others the official names; with
-/// `embed`, each role's font from `book` is embedded. Fails (a [`Class::Font`] error) when a
-/// font cannot be read or embedded, or `book` has no font for a role.
-pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result<DocxOptions, Error> {
+/// font (its family name when it was given as a file), the others the official names; unless
+/// `embed` is [`Embedding::None`], each role's font from `book` is embedded. Fails (a
+/// [`Class::Font`] error) when a font cannot be read or embedded, or `book` has no font for a
+/// role.
+pub fn docx_options(config: &FontConfig, book: &FontBook, embed: Embedding) -> Result<DocxOptions, Error> {
     let mut opts = DocxOptions::default();
     for o in &config.overrides {
         let p = std::path::Path::new(&o.font);
@@ -50,7 +63,7 @@ pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result
         };
         opts.fonts.insert(o.role, name);
     }
-    if embed {
+    if embed != Embedding::None {
         let mut by_role = std::collections::BTreeMap::new();
         for role in crate::style::Role::ALL {
             let face = book
@@ -68,7 +81,10 @@ pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result
             })?;
             by_role.insert(role, f);
         }
-        opts.embed_fonts = Some(EmbeddedFonts { by_role });
+        opts.embed_fonts = Some(EmbeddedFonts {
+            by_role,
+            subset: embed == Embedding::Subset,
+        });
     }
     Ok(opts)
 }
