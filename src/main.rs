@@ -110,6 +110,24 @@ enum Command {
     Import(import_cli::ImportArgs),
 }
 
+/// `--pdf-standard` values.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StandardArg {
+    /// PDF/A-2a and PDF/UA-1 together (the default when the text allows it)
+    #[value(name = "a2a-ua1")]
+    A2aUa1,
+    /// PDF/A-2a: archival, tagged
+    A2a,
+    /// PDF/A-2u: archival, Unicode text
+    A2u,
+    /// PDF/A-2b: archival, appearance only
+    A2b,
+    /// PDF/UA-1: accessible
+    Ua1,
+    /// Plain PDF 1.7 (still tagged)
+    None,
+}
+
 /// What `--embed-fonts` embeds.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum EmbedArg {
@@ -134,8 +152,12 @@ struct RenderArgs {
     /// Archive mode: identity failures (I-1…I-4) are warnings, numbers are kept as published
     #[arg(long)]
     as_published: bool,
-    /// Write plain PDF instead of PDF/A-2b
-    #[arg(long)]
+    /// The standards the PDF claims (every PDF is tagged): a2a-ua1, a2a, a2u, a2b, ua1, none;
+    /// default: a2a-ua1, or a2b when the text holds a private-use character (with a warning)
+    #[arg(long, value_enum, value_name = "STANDARD")]
+    pdf_standard: Option<StandardArg>,
+    /// Write plain PDF: the same as --pdf-standard none
+    #[arg(long, conflicts_with = "pdf_standard")]
     no_pdfa: bool,
     /// The bundled fonts folder (default: found beside the program, or $NIANBAO_FONTS)
     #[arg(long, value_name = "DIR")]
@@ -376,6 +398,19 @@ fn print_diagnostics(file: &str, diags: &[Diagnostic], how: DiagFormat) {
 }
 
 impl RenderArgs {
+    fn pdf_standard(&self) -> nianbao::export::pdf::PdfStandard {
+        use nianbao::export::pdf::PdfStandard as S;
+        match (self.pdf_standard, self.no_pdfa) {
+            (_, true) | (Some(StandardArg::None), _) => S::None,
+            (None, false) => S::Best,
+            (Some(StandardArg::A2aUa1), _) => S::A2aUa1,
+            (Some(StandardArg::A2a), _) => S::A2a,
+            (Some(StandardArg::A2u), _) => S::A2u,
+            (Some(StandardArg::A2b), _) => S::A2b,
+            (Some(StandardArg::Ua1), _) => S::Ua1,
+        }
+    }
+
     fn font_config(&self) -> nianbao::text::fonts::FontConfig {
         nianbao::text::fonts::FontConfig {
             bundled: self.fonts.clone(),
@@ -410,7 +445,9 @@ impl RenderArgs {
                 as_published: self.as_published,
                 ..Default::default()
             },
-            pdf_options: nianbao::export::pdf::PdfOptions { pdfa: !self.no_pdfa },
+            pdf_options: nianbao::export::pdf::PdfOptions {
+                standard: self.pdf_standard(),
+            },
             docx_options,
         };
         Ok((fonts, opts))

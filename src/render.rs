@@ -151,6 +151,28 @@ pub fn render(
             );
         }
         diags.extend(located);
+        let standard = opts.pdf_options.standard;
+        if let Some(c) = crate::export::pdf::PdfStandard::private_use_char(&doc) {
+            if standard.forbids_private_use() {
+                return Err(RenderError::Failed(Error::new(
+                    Class::Argument,
+                    format!(
+                        "the report's text holds the private-use character U+{:04X}, which PDF/A-2a, PDF/A-2u and PDF/UA-1 forbid: use --pdf-standard a2b or none",
+                        c as u32
+                    ),
+                )));
+            }
+            if standard == crate::export::pdf::PdfStandard::Best {
+                diags.push(Diagnostic::warning(
+                    "pdf-standard",
+                    Locus::Input,
+                    format!(
+                        "the text holds the private-use character U+{:04X}, which PDF/A-2a and PDF/UA-1 forbid: the PDF is PDF/A-2b (still tagged)",
+                        c as u32
+                    ),
+                ));
+            }
+        }
         out.pdf = Some(
             crate::export::pdf::write(&doc, &pages, &fonts, opts.pdf_options).map_err(|e| {
                 // A face krilla cannot embed is the font's fault; any other writer failure on a
