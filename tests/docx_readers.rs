@@ -609,6 +609,13 @@ fn subset_embedding_keeps_every_example_under_1_mb_and_libreoffice_uses_only_the
             "{name}: each embedded part is marked as a subset"
         );
         assert!(part(&entries, "word/settings.xml").contains("<w:saveSubsetFonts/>"));
+        let audit = tool(
+            venv_bin("openxml-audit").to_str().expect("path"),
+            &["-f", "microsoft365", "-o", "json", out.to_str().expect("path")],
+            &[],
+        );
+        let v: serde_json::Value = serde_json::from_slice(&audit.stdout).expect("JSON");
+        assert_eq!(v[0]["error_count"].as_u64(), Some(0), "{name}: {}", v[0]["errors"]);
 
         // One LibreOffice profile per document: LibreOffice keeps the embedded fonts of a
         // session by family name, so a second document's subsets would not replace the first's.
