@@ -382,3 +382,63 @@ fn draw_cell(c: &mut Composer, m: &Measured, cb: &CellBox, top: Length, h: Lengt
         c.push_line(line, left, base);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{TableCell, TableRow};
+
+    fn cell(col: usize, row_span: usize, col_span: usize, role: CellRole) -> TableCell {
+        TableCell {
+            col,
+            row_span,
+            col_span,
+            text: "x".into(),
+            role,
+            align: Align::Center,
+            shade: None,
+        }
+    }
+
+    /// A two-level column header over two value columns, a group row starting a second block
+    /// with its own header row, and a row label spanning two rows.
+    #[test]
+    fn data_cells_are_headed_by_the_nearest_header_rows_and_their_row_labels() {
+        use CellRole::*;
+        let rows = vec![
+            vec![cell(0, 2, 1, Header), cell(1, 1, 2, Header)],
+            vec![cell(1, 1, 1, Header), cell(2, 1, 1, Header)],
+            vec![cell(0, 2, 1, Label), cell(1, 1, 1, Value), cell(2, 1, 1, Value)],
+            vec![cell(1, 1, 1, Value), cell(2, 1, 1, Note)],
+            vec![cell(0, 1, 3, Group)],
+            vec![cell(0, 1, 1, Header), cell(1, 1, 2, Header)],
+            vec![cell(0, 1, 1, Label), cell(1, 1, 2, Value)],
+        ];
+        let t = Table {
+            id: "t".into(),
+            name: "表".into(),
+            widths: vec![Length::pt(10); 3],
+            header_rows: 2,
+            rows: rows.into_iter().map(|cells| TableRow { cells }).collect(),
+        };
+        let marks = cell_marks(&t);
+        let at = |r: usize, c: usize| marks.iter().find(|m| m.row == r && m.col == c).expect("a cell");
+        assert_eq!(at(0, 0).header, Some(HeaderScope::Column));
+        assert_eq!(at(2, 0).header, Some(HeaderScope::Row));
+        assert_eq!(
+            at(4, 0).header,
+            Some(HeaderScope::Column),
+            "a group row heads its block"
+        );
+        assert_eq!(at(2, 1).headers, vec![(0, 1), (1, 1), (2, 0)]);
+        assert_eq!(
+            at(3, 2).headers,
+            vec![(0, 1), (1, 2), (2, 0)],
+            "the label spans into row 3"
+        );
+        // The second block: its group row and header row, not the first block's headers.
+        assert_eq!(at(6, 1).headers, vec![(4, 0), (5, 1), (6, 0)]);
+        assert!(at(0, 0).headers.is_empty(), "header cells list no headers");
+        assert_eq!((at(0, 1).col_span, at(2, 0).row_span), (2, 2));
+    }
+}
