@@ -149,7 +149,16 @@ pub fn write(doc: &Document, pages: &Pages, fonts: &FontBook, opts: PdfOptions) 
         );
         let mut s = p.surface();
         let mut open: Option<&Mark> = None;
-        for (item, mark) in page.items.iter().zip(&page.marks) {
+        let mut blanks = page.blanks.iter().peekable();
+        for (i, (item, mark)) in page.items.iter().zip(&page.marks).enumerate() {
+            while let Some((_, blank)) = blanks.next_if(|(at, _)| *at <= i) {
+                // A blank cell: an empty marked-content sequence gives it its element.
+                if open.take().is_some() {
+                    s.end_tagged();
+                }
+                structure.start(&mut s, blank);
+                s.end_tagged();
+            }
             if open != Some(mark) {
                 if open.is_some() {
                     s.end_tagged();
@@ -232,6 +241,10 @@ pub fn write(doc: &Document, pages: &Pages, fonts: &FontBook, opts: PdfOptions) 
             }
         }
         if open.is_some() {
+            s.end_tagged();
+        }
+        for (_, blank) in blanks {
+            structure.start(&mut s, blank);
             s.end_tagged();
         }
         s.finish();

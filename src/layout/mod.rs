@@ -120,6 +120,9 @@ pub struct Page {
     pub items: Vec<Item>,
     /// What each item is: `marks[i]` belongs to `items[i]`.
     pub marks: Vec<Mark>,
+    /// Structure with nothing drawn (blank table cells), so that every cell has its element:
+    /// each mark with the index of the item it stands before.
+    pub blanks: Vec<(usize, Mark)>,
 }
 
 impl Page {

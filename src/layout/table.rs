@@ -366,6 +366,10 @@ fn draw_cell(c: &mut Composer, m: &Measured, cb: &CellBox, top: Length, h: Lengt
     c.page.push(rule(x, y + h, x + w, y + h), Mark::Decoration);
     c.page.push(rule(x, y, x, y + h), Mark::Decoration);
     c.page.push(rule(x + w, y, x + w, y + h), Mark::Decoration);
+    if cb.lines.iter().all(|l| l.runs.is_empty()) && matches!(c.mark, Mark::Cell { .. }) {
+        let at = c.page.items.len();
+        c.page.blanks.push((at, c.mark.clone()));
+    }
     let lh = line_height(cb.size);
     let text_top = y + (h - cb.text_height()) / 2;
     for (i, l) in cb.lines.iter().enumerate() {
