@@ -114,6 +114,36 @@ enum Command {
     Import(import_cli::ImportArgs),
 }
 
+/// `--pdf-standard` values.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum StandardArg {
+    /// PDF/A-2a and PDF/UA-1 together (the default when the text allows it)
+    #[value(name = "a2a-ua1")]
+    A2aUa1,
+    /// PDF/A-2a: archival, tagged
+    A2a,
+    /// PDF/A-2u: archival, Unicode text
+    A2u,
+    /// PDF/A-2b: archival, appearance only
+    A2b,
+    /// PDF/UA-1: accessible
+    Ua1,
+    /// Plain PDF 1.7 (still tagged)
+    None,
+}
+
+/// What `--embed-fonts` embeds.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EmbedArg {
+    /// Subsets of only the characters the report prints
+    Subset,
+    /// The whole fonts
+    Full,
+}
+
+/// Said once by `render` when it writes a DOCX without embedded fonts.
+const NO_EMBED_NOTE: &str = "note: the DOCX names the official fonts (仿宋_GB2312, 方正小标宋简体, 黑体, 楷体_GB2312); on a machine without them Word and WPS substitute similar fonts and LibreOffice its defaults, so lines and pages may break differently; --embed-fonts embeds subsets of the bundled fonts with only the characters used (well under 1 MB), so it looks the same everywhere";
+
 /// Options shared by `render` and `batch`.
 #[derive(clap::Args, Clone)]
 struct RenderArgs {
@@ -126,8 +156,12 @@ struct RenderArgs {
     /// Archive mode: identity failures (I-1…I-4) are warnings, numbers are kept as published
     #[arg(long)]
     as_published: bool,
-    /// Write plain PDF instead of PDF/A-2b
-    #[arg(long)]
+    /// The standards the PDF claims (every PDF is tagged): a2a-ua1, a2a, a2u, a2b, ua1, none;
+    /// default: a2a-ua1, or a2b when the text holds a private-use character (with a warning)
+    #[arg(long, value_enum, value_name = "STANDARD")]
+    pdf_standard: Option<StandardArg>,
+    /// Write plain PDF: the same as --pdf-standard none
+    #[arg(long, conflicts_with = "pdf_standard")]
     no_pdfa: bool,
     /// The bundled fonts folder (default: found beside the program, or $NIANBAO_FONTS)
     #[arg(long, value_name = "DIR")]
@@ -139,10 +173,11 @@ struct RenderArgs {
     /// song, latin; names are matched against the fonts' name tables, Chinese names included
     #[arg(long, value_name = "ROLE=FONT")]
     font: Vec<nianbao::text::fonts::RoleOverride>,
-    /// Embed the fonts in the DOCX (obfuscated, as Word does; about 13 MB), so that it shows
-    /// the bundled fonts where the official ones are missing
-    #[arg(long)]
-    embed_fonts: bool,
+    /// Embed the fonts in the DOCX (obfuscated, as Word does), so that it shows the bundled
+    /// fonts where the official ones are missing: `--embed-fonts` (or `=subset`) embeds only
+    /// the characters used (well under 1 MB), `--embed-fonts=full` the whole fonts (about 13 MB)
+    #[arg(long, value_enum, value_name = "WHAT", num_args = 0..=1, require_equals = true, default_missing_value = "subset")]
+    embed_fonts: Option<EmbedArg>,
     /// Say which font served each role and which characters fell back to another font
     #[arg(short, long)]
     verbose: bool,
@@ -376,6 +411,19 @@ fn print_diagnostics(file: &str, diags: &[Diagnostic], how: DiagFormat) {
 }
 
 impl RenderArgs {
+    fn pdf_standard(&self) -> nianbao::export::pdf::PdfStandard {
+        use nianbao::export::pdf::PdfStandard as S;
+        match (self.pdf_standard, self.no_pdfa) {
+            (_, true) | (Some(StandardArg::None), _) => S::None,
+            (None, false) => S::Best,
+            (Some(StandardArg::A2aUa1), _) => S::A2aUa1,
+            (Some(StandardArg::A2a), _) => S::A2a,
+            (Some(StandardArg::A2u), _) => S::A2u,
+            (Some(StandardArg::A2b), _) => S::A2b,
+            (Some(StandardArg::Ua1), _) => S::Ua1,
+        }
+    }
+
     fn font_config(&self) -> nianbao::text::fonts::FontConfig {
         nianbao::text::fonts::FontConfig {
             bundled: self.fonts.clone(),
@@ -391,8 +439,13 @@ impl RenderArgs {
         docx: bool,
     ) -> Result<(nianbao::text::fonts::FontBook, nianbao::render::RenderOptions), Error> {
         let config = self.font_config();
-        let embed = docx && self.embed_fonts;
-        let fonts = if pdf || embed {
+        let embed = match self.embed_fonts {
+            _ if !docx => nianbao::render::Embedding::None,
+            None => nianbao::render::Embedding::None,
+            Some(EmbedArg::Subset) => nianbao::render::Embedding::Subset,
+            Some(EmbedArg::Full) => nianbao::render::Embedding::Full,
+        };
+        let fonts = if pdf || embed != nianbao::render::Embedding::None {
             nianbao::text::fonts::FontBook::load(&config).map_err(|e| Error::new(Class::Font, e.0))?
         } else {
             nianbao::text::fonts::FontBook::empty()
@@ -405,7 +458,9 @@ impl RenderArgs {
                 as_published: self.as_published,
                 ..Default::default()
             },
-            pdf_options: nianbao::export::pdf::PdfOptions { pdfa: !self.no_pdfa },
+            pdf_options: nianbao::export::pdf::PdfOptions {
+                standard: self.pdf_standard(),
+            },
             docx_options,
         };
         Ok((fonts, opts))
@@ -565,6 +620,9 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
     };
     if args.verbose && pdf {
         print_font_use(&fonts, &out);
+    }
+    if out.docx.is_some() && args.embed_fonts.is_none() && how == DiagFormat::Human {
+        say!("{NO_EMBED_NOTE}");
     }
     let written = match target {
         Target::Stdout => return write_stdout(&out.pdf.or(out.docx).unwrap_or_default()),

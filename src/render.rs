@@ -35,11 +35,24 @@ pub struct Rendered {
     pub series: Option<crate::crosscheck::series::Entry>,
 }
 
+/// Whether and how the DOCX embeds its fonts (`--embed-fonts`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Embedding {
+    /// Nothing embedded: the styles name the official fonts.
+    #[default]
+    None,
+    /// Subsets with only the characters the document prints (well under 1 MB).
+    Subset,
+    /// The whole fonts (about 13 MB with the bundled fonts).
+    Full,
+}
+
 /// DOCX font options from the user's font configuration: a replaced role names the user's
-/// font (its family name when it was given as a file), the others the official names; with
-/// `embed`, each role's font from `book` is embedded. Fails (a [`Class::Font`] error) when a
-/// font cannot be read or embedded, or `book` has no font for a role.
-pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result<DocxOptions, Error> {
+/// font (its family name when it was given as a file), the others the official names; unless
+/// `embed` is [`Embedding::None`], each role's font from `book` is embedded. Fails (a
+/// [`Class::Font`] error) when a font cannot be read or embedded, or `book` has no font for a
+/// role.
+pub fn docx_options(config: &FontConfig, book: &FontBook, embed: Embedding) -> Result<DocxOptions, Error> {
     let mut opts = DocxOptions::default();
     for o in &config.overrides {
         let p = std::path::Path::new(&o.font);
@@ -50,7 +63,7 @@ pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result
         };
         opts.fonts.insert(o.role, name);
     }
-    if embed {
+    if embed != Embedding::None {
         let mut by_role = std::collections::BTreeMap::new();
         for role in crate::style::Role::ALL {
             let face = book
@@ -68,7 +81,10 @@ pub fn docx_options(config: &FontConfig, book: &FontBook, embed: bool) -> Result
             })?;
             by_role.insert(role, f);
         }
-        opts.embed_fonts = Some(EmbeddedFonts { by_role });
+        opts.embed_fonts = Some(EmbeddedFonts {
+            by_role,
+            subset: embed == Embedding::Subset,
+        });
     }
     Ok(opts)
 }
@@ -135,6 +151,28 @@ pub fn render(
             );
         }
         diags.extend(located);
+        let standard = opts.pdf_options.standard;
+        if let Some(c) = crate::export::pdf::PdfStandard::private_use_char(&doc) {
+            if standard.forbids_private_use() {
+                return Err(RenderError::Failed(Error::new(
+                    Class::Argument,
+                    format!(
+                        "the report's text holds the private-use character U+{:04X}, which PDF/A-2a, PDF/A-2u and PDF/UA-1 forbid: use --pdf-standard a2b or none",
+                        c as u32
+                    ),
+                )));
+            }
+            if standard == crate::export::pdf::PdfStandard::Best {
+                diags.push(Diagnostic::warning(
+                    "pdf-standard",
+                    Locus::Input,
+                    format!(
+                        "the text holds the private-use character U+{:04X}, which PDF/A-2a and PDF/UA-1 forbid: the PDF is PDF/A-2b (still tagged)",
+                        c as u32
+                    ),
+                ));
+            }
+        }
         out.pdf = Some(
             crate::export::pdf::write(&doc, &pages, &fonts, opts.pdf_options).map_err(|e| {
                 // A face krilla cannot embed is the font's fault; any other writer failure on a

@@ -378,7 +378,7 @@ fn bundled_embeds() -> docx::EmbeddedFonts {
             (role, docx::EmbeddedFont::from_ttf(bytes).expect("embeddable"))
         })
         .collect();
-    docx::EmbeddedFonts { by_role }
+    docx::EmbeddedFonts { by_role, subset: false }
 }
 
 /// Undoes the ECMA-376 obfuscation of an embedded font part.
@@ -545,4 +545,174 @@ fn cli_font_options_reach_the_docx() {
     let embedded = entries.iter().filter(|(n, _)| n.ends_with(".odttf")).count();
     assert!(embedded >= 5, "every role's font is embedded ({embedded})");
     assert!(part(&entries, "word/fontTable.xml").contains("w:embedRegular"));
+}
+
+/// `--embed-fonts` embeds subsets: every example's DOCX is under 1 MB, each font part is a
+/// small fraction of its font and marked `w:subsetted`, and LibreOffice, given no font but the
+/// system's, renders each example with the embedded fonts alone (no other CJK or Latin font
+/// appears in its PDF) and all of its text. `--embed-fonts=full` still embeds whole fonts.
+#[test]
+fn subset_embedding_keeps_every_example_under_1_mb_and_libreoffice_uses_only_the_subsets() {
+    let dir = temp_dir("subset-embed");
+    let conf = dir.join("system-only.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "<?xml version=\"1.0\"?>\n<!DOCTYPE fontconfig SYSTEM \"fonts.dtd\">\n<fontconfig>\n  <include ignore_missing=\"yes\">/etc/fonts/fonts.conf</include>\n  <cachedir>{}</cachedir>\n</fontconfig>\n",
+            dir.join("fontconfig-cache").display()
+        ),
+    )
+    .expect("fonts.conf");
+    let bundled = [
+        "FandolFang-Regular",
+        "NotoSerifCJKsc-Bold",
+        "NotoSansCJKsc-Medium",
+        "NotoSerifCJKsc-Regular",
+        "NianbaoKai-Light",
+        "LiberationSerif",
+    ];
+    for ex in examples() {
+        let name = stem(&ex);
+        let out = dir.join(format!("{name}.docx"));
+        let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args([
+                "render",
+                ex.to_str().unwrap(),
+                "--docx",
+                "--embed-fonts",
+                "-o",
+                out.to_str().unwrap(),
+            ])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(
+            !String::from_utf8_lossy(&o.stderr).contains("note:"),
+            "{name}: no note when the fonts are embedded"
+        );
+        let bytes = std::fs::read(&out).unwrap();
+        assert!(bytes.len() < 1_000_000, "{name}: {} bytes", bytes.len());
+        let entries = unzip(&bytes);
+        let fonts: Vec<&(String, Vec<u8>)> = entries.iter().filter(|(n, _)| n.ends_with(".odttf")).collect();
+        assert!(
+            fonts.len() >= 5,
+            "{name}: every role's font is embedded ({})",
+            fonts.len()
+        );
+        for (n, data) in &fonts {
+            assert!(data.len() < 600_000, "{name}: {n} is a subset ({} bytes)", data.len());
+        }
+        let table = part(&entries, "word/fontTable.xml");
+        assert_eq!(
+            table.matches(r#"w:subsetted="1""#).count(),
+            fonts.len(),
+            "{name}: each embedded part is marked as a subset"
+        );
+        assert!(part(&entries, "word/settings.xml").contains("<w:saveSubsetFonts/>"));
+        let audit = tool(
+            venv_bin("openxml-audit").to_str().expect("path"),
+            &["-f", "microsoft365", "-o", "json", out.to_str().expect("path")],
+            &[],
+        );
+        let v: serde_json::Value = serde_json::from_slice(&audit.stdout).expect("JSON");
+        assert_eq!(v[0]["error_count"].as_u64(), Some(0), "{name}: {}", v[0]["errors"]);
+
+        // One LibreOffice profile per document: LibreOffice keeps the embedded fonts of a
+        // session by family name, so a second document's subsets would not replace the first's.
+        let lo = dir.join(format!("lo-{name}"));
+        std::fs::create_dir_all(&lo).unwrap();
+        soffice_to_pdf(std::slice::from_ref(&out), &lo, &conf);
+        let pdf = lo.join(format!("{name}.pdf"));
+        let o = tool("pdffonts", &[pdf.to_str().expect("path")], &[]);
+        let listed = String::from_utf8_lossy(&o.stdout).into_owned();
+        let used: Vec<&str> = listed
+            .lines()
+            .skip(2)
+            .filter_map(|l| l.split_whitespace().next())
+            .map(|f| f.split_once('+').map_or(f, |(_, b)| b))
+            .collect();
+        assert!(used.len() >= 4, "{name}: {listed}");
+        for f in &used {
+            assert!(
+                bundled.contains(f),
+                "{name}: LibreOffice used {f}, not an embedded font:\n{listed}"
+            );
+        }
+        let o = tool("pdftotext", &[pdf.to_str().expect("path"), "-"], &[]);
+        let text = squeeze(&String::from_utf8_lossy(&o.stdout));
+        let doc = document(&ex);
+        // The title and headings whole; every character of the text somewhere (paragraphs
+        // are cut by page breaks and footers in the extracted text).
+        let mut want: Vec<String> = vec![doc.title.concat()];
+        want.extend(doc.blocks.iter().filter_map(|b| match b {
+            Block::Heading { text, .. } => Some(text.clone()),
+            _ => None,
+        }));
+        for w in want {
+            assert!(text.contains(&squeeze(&w)), "{name}: LibreOffice's text lacks 「{w}」");
+        }
+        let missing: String = doc
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '-' && !text.contains(*c))
+            .collect::<std::collections::BTreeSet<char>>()
+            .into_iter()
+            .collect();
+        assert!(missing.is_empty(), "{name}: LibreOffice's text lacks 「{missing}」");
+    }
+    let full = dir.join("full.docx");
+    let ex = root().join("examples/zibo-2020.json");
+    let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .args([
+            "render",
+            ex.to_str().unwrap(),
+            "--docx",
+            "--embed-fonts=full",
+            "-o",
+            full.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let entries = unzip(&std::fs::read(&full).unwrap());
+    assert!(!part(&entries, "word/fontTable.xml").contains("w:subsetted"));
+    let biggest = entries
+        .iter()
+        .filter(|(n, _)| n.ends_with(".odttf"))
+        .map(|(_, d)| d.len())
+        .max();
+    assert!(biggest.unwrap_or(0) > 5_000_000, "whole fonts: {biggest:?}");
+}
+
+/// `render --docx` without `--embed-fonts` says once how the DOCX will look without the
+/// official fonts and what `--embed-fonts` does; not under `--diagnostics json`.
+#[test]
+fn a_docx_without_embedded_fonts_gets_one_note() {
+    let dir = temp_dir("embed-note");
+    let ex = root().join("examples/zibo-2020.json");
+    let run = |extra: &[&str]| {
+        let mut args = vec!["render", ex.to_str().unwrap(), "-o", dir.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let o = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stderr).into_owned()
+    };
+    let err = run(&["--docx"]);
+    let notes: Vec<&str> = err.lines().filter(|l| l.starts_with("note:")).collect();
+    assert_eq!(notes.len(), 1, "{err}");
+    assert!(
+        notes[0].contains("--embed-fonts") && notes[0].contains("仿宋_GB2312"),
+        "{err}"
+    );
+    assert_eq!(
+        run(&[]).lines().filter(|l| l.starts_with("note:")).count(),
+        1,
+        "PDF and DOCX"
+    );
+    assert!(!run(&["--pdf"]).contains("note:"), "no DOCX, no note");
+    assert!(!run(&["--docx", "--embed-fonts=full"]).contains("note:"));
+    let json = run(&["--docx", "--diagnostics", "json"]);
+    assert!(!json.contains("note:"), "JSON lines only: {json}");
 }

@@ -69,9 +69,68 @@ pub enum Item {
     },
 }
 
+/// What a drawn item is in the document's logical structure: what the PDF writer tags it as
+/// (tagged PDF). Layout decides it; the writer only maps it to PDF structure types.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum Mark {
+    /// Not content: table rules and fills.
+    #[default]
+    Decoration,
+    /// Pagination, not content: page numbers, header rows and merged labels repeated on a
+    /// continuation page.
+    Pagination,
+    /// The document title (all its lines).
+    Title,
+    /// A heading: `block` is its index in [`Document::blocks`], `level` its level (1–4).
+    Heading { block: usize, level: u8 },
+    /// A paragraph of body text, block `block`.
+    Paragraph { block: usize },
+    /// The text of a table cell of table block `block`.
+    Cell { block: usize, cell: CellMark },
+    /// The sign-off (agency and date).
+    SignOff,
+}
+
+/// A table cell's place in its table, for the structure tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellMark {
+    /// Anchor row and column in the table's grid, and the spans.
+    pub row: usize,
+    pub col: usize,
+    pub row_span: usize,
+    pub col_span: usize,
+    /// `Some` for a header cell (TH): what it heads.
+    pub header: Option<HeaderScope>,
+    /// The header cells (anchor row, column) that head this cell: the column headers above
+    /// it and the row labels left of it.
+    pub headers: Vec<(usize, usize)>,
+}
+
+/// What a header cell heads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HeaderScope {
+    /// The cells below it (column headers and the 「第二十条第（X）项」 group rows).
+    Column,
+    /// The cells right of it (row labels).
+    Row,
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Page {
     pub items: Vec<Item>,
+    /// What each item is: `marks[i]` belongs to `items[i]`.
+    pub marks: Vec<Mark>,
+    /// Structure with nothing drawn (blank table cells), so that every cell has its element:
+    /// each mark with the index of the item it stands before.
+    pub blanks: Vec<(usize, Mark)>,
+}
+
+impl Page {
+    /// Adds an item with what it is.
+    pub fn push(&mut self, item: Item, mark: Mark) {
+        self.items.push(item);
+        self.marks.push(mark);
+    }
 }
 
 /// A bookmark: the title or one of the six section headings.
@@ -112,6 +171,7 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
         out: Pages::default(),
         page: Page::default(),
         line: 0,
+        mark: Mark::Title,
     };
     c.title(&doc.title);
     let n = doc.blocks.len();
@@ -119,6 +179,10 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
         let next = doc.blocks.get(i + 1).filter(|_| i + 1 < n);
         match block {
             Block::Heading { level, text, outline } => {
+                c.mark = Mark::Heading {
+                    block: i,
+                    level: *level,
+                };
                 let st = style::heading(*level);
                 let runs = [Run {
                     text: text.clone(),
@@ -145,6 +209,7 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
                 c.place_grid_lines(lines, st);
             }
             Block::Paragraph { lines } => {
+                c.mark = Mark::Paragraph { block: i };
                 let mut laid = Vec::new();
                 for (i, runs) in lines.iter().enumerate() {
                     let st = if i == 0 {
@@ -167,10 +232,11 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
                 }
                 c.place_grid_lines(laid, style::BODY);
             }
-            Block::Table(t) => table::place(t, &mut c),
+            Block::Table(t) => table::place(t, i, &mut c),
         }
     }
     if let Some(s) = &doc.signoff {
+        c.mark = Mark::SignOff;
         c.signoff(&s.agency, &s.date);
     }
     c.finish()
@@ -189,6 +255,8 @@ pub struct Composer<'f> {
     pub page: Page,
     /// The next free grid line on the page (0-based); tables move it in pitch units.
     pub line: i64,
+    /// What the text pushed now is ([`push_line`](Composer::push_line) marks it so).
+    pub mark: Mark,
 }
 
 /// A measured token: its characters' glyphs with their natural advances.
@@ -450,7 +518,7 @@ impl Composer<'_> {
         for mut r in l.runs {
             r.x = r.x + left;
             r.baseline = baseline;
-            self.page.items.push(Item::Text(r));
+            self.page.push(Item::Text(r), self.mark.clone());
         }
     }
 
@@ -557,7 +625,7 @@ impl Composer<'_> {
             for mut r in l.runs {
                 r.x = r.x + left;
                 r.baseline = base;
-                page.items.push(Item::Text(r));
+                page.push(Item::Text(r), Mark::Pagination);
             }
             self.out.pages[i] = page;
         }

@@ -1,7 +1,7 @@
 //! Tables on pages: row heights from the wrapped cell text, page breaks between rows with the
 //! header rows repeated, and a merged label cut by a break printed again on the new page.
 
-use super::{Composer, Item, LaidLine};
+use super::{CellMark, Composer, HeaderScope, Item, LaidLine, Mark};
 use crate::input::Run;
 use crate::model::{Align, CellRole, Table};
 use crate::style::{
@@ -22,6 +22,8 @@ struct CellBox {
     size: Length,
     align: Align,
     shade: Option<[u8; 3]>,
+    /// What the cell is in the table's structure.
+    mark: CellMark,
 }
 
 fn line_height(size: Length) -> Length {
@@ -51,8 +53,10 @@ fn measure(t: &Table, c: &mut Composer) -> Measured {
     }
     let mut cells = Vec::new();
     let mut cover = vec![vec![usize::MAX; t.widths.len()]; t.rows.len()];
+    let mut marks = cell_marks(t).into_iter();
     for (r, row) in t.rows.iter().enumerate() {
         for cell in &row.cells {
+            let mark = marks.next().expect("one mark per cell");
             let w = edges[cell.col + cell.col_span] - edges[cell.col] - CELL_PAD_X * 2;
             let mut st: TextStyle = style::TABLE;
             if cell.role == CellRole::Group {
@@ -96,6 +100,7 @@ fn measure(t: &Table, c: &mut Composer) -> Measured {
                 size: st.size,
                 align: cell.align,
                 shade: cell.shade,
+                mark,
             });
         }
     }
@@ -126,6 +131,83 @@ fn measure(t: &Table, c: &mut Composer) -> Measured {
     }
 }
 
+/// The structure of each listed cell, in the order of `t.rows[..].cells`. Header cells (TH):
+/// column headers and 「第二十条第（X）项」 group rows head the cells below them, row labels the
+/// cells right of them. Every other cell (TD) is headed by the nearest run of header rows
+/// above it (the header cells covering its columns) and by the row labels left of it in its
+/// rows.
+pub(crate) fn cell_marks(t: &Table) -> Vec<CellMark> {
+    let cols = t.widths.len();
+    // For each grid slot: the anchor (row, col) and role of the cell covering it.
+    let mut grid: Vec<Vec<Option<(usize, usize, CellRole)>>> = vec![vec![None; cols]; t.rows.len()];
+    for (r, row) in t.rows.iter().enumerate() {
+        for cell in &row.cells {
+            for line in grid.iter_mut().skip(r).take(cell.row_span) {
+                for slot in line.iter_mut().skip(cell.col).take(cell.col_span) {
+                    *slot = Some((r, cell.col, cell.role));
+                }
+            }
+        }
+    }
+    let heads_column = |role: CellRole| matches!(role, CellRole::Header | CellRole::Group);
+    let mut out = Vec::new();
+    for (r, row) in t.rows.iter().enumerate() {
+        for cell in &row.cells {
+            let header = match cell.role {
+                CellRole::Header | CellRole::Group => Some(HeaderScope::Column),
+                CellRole::Label => Some(HeaderScope::Row),
+                CellRole::Note | CellRole::Value => None,
+            };
+            let mut headers: Vec<(usize, usize)> = Vec::new();
+            if header.is_none() {
+                let span = cell.col..(cell.col + cell.col_span).min(cols);
+                // Column headers: the nearest run of rows above holding a header over the
+                // cell's columns.
+                let mut found = false;
+                for above in (0..r).rev() {
+                    let mut here = false;
+                    for c in span.clone() {
+                        if let Some((ar, ac, role)) = grid[above][c] {
+                            if heads_column(role)
+                                && ar + t.rows[ar].cells.iter().find(|x| x.col == ac).map_or(1, |x| x.row_span) <= r
+                            {
+                                here = true;
+                                if !headers.contains(&(ar, ac)) {
+                                    headers.push((ar, ac));
+                                }
+                            }
+                        }
+                    }
+                    if found && !here {
+                        break;
+                    }
+                    found |= here;
+                }
+                // Row headers: the labels left of it in its rows.
+                for line in grid.iter().skip(r).take(cell.row_span) {
+                    for slot in line.iter().take(cell.col) {
+                        if let Some((ar, ac, CellRole::Label)) = *slot {
+                            if !headers.contains(&(ar, ac)) {
+                                headers.push((ar, ac));
+                            }
+                        }
+                    }
+                }
+                headers.sort_unstable();
+            }
+            out.push(CellMark {
+                row: r,
+                col: cell.col,
+                row_span: cell.row_span,
+                col_span: cell.col_span,
+                header,
+                headers,
+            });
+        }
+    }
+    out
+}
+
 /// Whether a row only heads what follows it (a header or 「第二十条第（X）项」 row).
 fn heads_next(t: &Table, r: usize) -> bool {
     t.rows[r]
@@ -145,8 +227,8 @@ pub fn min_start_height(t: &Table, c: &mut Composer) -> Length {
     m.heights[..(end + 1).min(t.rows.len())].iter().copied().sum()
 }
 
-/// Places a table at the composer's position, breaking pages between rows.
-pub fn place(t: &Table, c: &mut Composer) {
+/// Places table block `block` at the composer's position, breaking pages between rows.
+pub fn place(t: &Table, block: usize, c: &mut Composer) {
     let m = measure(t, c);
     let n = t.rows.len();
     let hdr = t.header_rows.min(n);
@@ -197,7 +279,7 @@ pub fn place(t: &Table, c: &mut Composer) {
             seg.push((r, yy));
             yy = yy + m.heights[r];
         }
-        draw(t, &m, c, &seg);
+        draw(t, &m, c, &seg, block, i > 0);
         y = yy;
     }
     // Prose continues on the next whole grid line.
@@ -228,7 +310,8 @@ fn too_short_to_continue(t: &Table, m: &Measured, r: usize, hdr: usize) -> bool 
 
 /// Draws the rows of one page: every cell anchored in them, and the continuation of cells
 /// anchored on an earlier page (their text repeated).
-fn draw(t: &Table, m: &Measured, c: &mut Composer, seg: &[(usize, Length)]) {
+/// `block` is the table's block index; on a `continuation` page the header rows are repeats.
+fn draw(t: &Table, m: &Measured, c: &mut Composer, seg: &[(usize, Length)], block: usize, continuation: bool) {
     let hdr = t.header_rows.min(t.rows.len());
     let Some(&(first_body, _)) = seg.iter().find(|(r, _)| *r >= hdr) else {
         return;
@@ -251,6 +334,15 @@ fn draw(t: &Table, m: &Measured, c: &mut Composer, seg: &[(usize, Length)]) {
             let rows: Vec<usize> = (r..cb.row + cb.row_span).filter(|x| pos(*x).is_some()).collect();
             let top = pos(r).expect("row on page");
             let h: Length = rows.iter().map(|&x| m.heights[x]).sum();
+            // A repeated header row or a continued label is pagination, not content again.
+            c.mark = if continued || (continuation && cb.row < hdr) {
+                Mark::Pagination
+            } else {
+                Mark::Cell {
+                    block,
+                    cell: cb.mark.clone(),
+                }
+            };
             draw_cell(c, m, cb, top, h);
         }
     }
@@ -261,7 +353,7 @@ fn draw_cell(c: &mut Composer, m: &Measured, cb: &CellBox, top: Length, h: Lengt
     let w = m.edges[cb.col + cb.col_span] - m.edges[cb.col];
     let y = MARGIN_TOP + top;
     if let Some(rgb) = cb.shade {
-        c.page.items.push(Item::Fill { x, y, w, h, rgb });
+        c.page.push(Item::Fill { x, y, w, h, rgb }, Mark::Decoration);
     }
     let rule = |x1, y1, x2, y2| Item::Rule {
         x1,
@@ -270,10 +362,14 @@ fn draw_cell(c: &mut Composer, m: &Measured, cb: &CellBox, top: Length, h: Lengt
         y2,
         width: RULE_WIDTH,
     };
-    c.page.items.push(rule(x, y, x + w, y));
-    c.page.items.push(rule(x, y + h, x + w, y + h));
-    c.page.items.push(rule(x, y, x, y + h));
-    c.page.items.push(rule(x + w, y, x + w, y + h));
+    c.page.push(rule(x, y, x + w, y), Mark::Decoration);
+    c.page.push(rule(x, y + h, x + w, y + h), Mark::Decoration);
+    c.page.push(rule(x, y, x, y + h), Mark::Decoration);
+    c.page.push(rule(x + w, y, x + w, y + h), Mark::Decoration);
+    if cb.lines.iter().all(|l| l.runs.is_empty()) && matches!(c.mark, Mark::Cell { .. }) {
+        let at = c.page.items.len();
+        c.page.blanks.push((at, c.mark.clone()));
+    }
     let lh = line_height(cb.size);
     let text_top = y + (h - cb.text_height()) / 2;
     for (i, l) in cb.lines.iter().enumerate() {
@@ -288,5 +384,65 @@ fn draw_cell(c: &mut Composer, m: &Measured, cb: &CellBox, top: Length, h: Lengt
             width: l.width,
         };
         c.push_line(line, left, base);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{TableCell, TableRow};
+
+    fn cell(col: usize, row_span: usize, col_span: usize, role: CellRole) -> TableCell {
+        TableCell {
+            col,
+            row_span,
+            col_span,
+            text: "x".into(),
+            role,
+            align: Align::Center,
+            shade: None,
+        }
+    }
+
+    /// A two-level column header over two value columns, a group row starting a second block
+    /// with its own header row, and a row label spanning two rows.
+    #[test]
+    fn data_cells_are_headed_by_the_nearest_header_rows_and_their_row_labels() {
+        use CellRole::*;
+        let rows = vec![
+            vec![cell(0, 2, 1, Header), cell(1, 1, 2, Header)],
+            vec![cell(1, 1, 1, Header), cell(2, 1, 1, Header)],
+            vec![cell(0, 2, 1, Label), cell(1, 1, 1, Value), cell(2, 1, 1, Value)],
+            vec![cell(1, 1, 1, Value), cell(2, 1, 1, Note)],
+            vec![cell(0, 1, 3, Group)],
+            vec![cell(0, 1, 1, Header), cell(1, 1, 2, Header)],
+            vec![cell(0, 1, 1, Label), cell(1, 1, 2, Value)],
+        ];
+        let t = Table {
+            id: "t".into(),
+            name: "表".into(),
+            widths: vec![Length::pt(10); 3],
+            header_rows: 2,
+            rows: rows.into_iter().map(|cells| TableRow { cells }).collect(),
+        };
+        let marks = cell_marks(&t);
+        let at = |r: usize, c: usize| marks.iter().find(|m| m.row == r && m.col == c).expect("a cell");
+        assert_eq!(at(0, 0).header, Some(HeaderScope::Column));
+        assert_eq!(at(2, 0).header, Some(HeaderScope::Row));
+        assert_eq!(
+            at(4, 0).header,
+            Some(HeaderScope::Column),
+            "a group row heads its block"
+        );
+        assert_eq!(at(2, 1).headers, vec![(0, 1), (1, 1), (2, 0)]);
+        assert_eq!(
+            at(3, 2).headers,
+            vec![(0, 1), (1, 2), (2, 0)],
+            "the label spans into row 3"
+        );
+        // The second block: its group row and header row, not the first block's headers.
+        assert_eq!(at(6, 1).headers, vec![(4, 0), (5, 1), (6, 0)]);
+        assert!(at(0, 0).headers.is_empty(), "header cells list no headers");
+        assert_eq!((at(0, 1).col_span, at(2, 0).row_span), (2, 2));
     }
 }

@@ -34,6 +34,7 @@ mod fonts;
 mod package;
 mod parts;
 mod styles;
+mod subset;
 mod xml;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -52,6 +53,10 @@ const RULE_EIGHTHS: usize = (style::RULE_WIDTH.0 * 8 / 12_700) as usize;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EmbeddedFonts {
     pub by_role: BTreeMap<Role, EmbeddedFont>,
+    /// Embed only the glyphs of the characters the document prints (as Word's "embed only
+    /// the characters used"): a few hundred KB instead of several MB a font. Off: the fonts
+    /// are embedded whole, so that edits can use any character they have.
+    pub subset: bool,
 }
 
 /// How the DOCX is written.
@@ -265,6 +270,15 @@ fn normalise(part: &[u8], header_rows: &[usize]) -> Result<Vec<u8>, DocxError> {
 /// Fails only on a table whose cells do not fit its grid, or on output docx-rs or the zip
 /// writer cannot produce; never panics.
 pub fn write(doc: &Document, opts: &DocxOptions) -> Result<Vec<u8>, DocxError> {
+    let subsetted;
+    let opts = match &opts.embed_fonts {
+        Some(e) if e.subset => {
+            subsetted = subset_fonts(doc, opts, e)?;
+            &subsetted
+        }
+        _ => opts,
+    };
+    let subsets = opts.embed_fonts.as_ref().is_some_and(|e| e.subset);
     let plan = FontPlan::new(opts);
     let (docx, header_rows) = content::build(doc)?;
     let built = docx.build();
@@ -289,6 +303,7 @@ pub fn write(doc: &Document, opts: &DocxOptions) -> Result<Vec<u8>, DocxError> {
             bold: f.bold,
             rid: format!("rIdFont{}", i + 1),
             key: fonts::font_key(f),
+            subsetted: subsets,
         })
         .collect();
 
@@ -300,7 +315,7 @@ pub fn write(doc: &Document, opts: &DocxOptions) -> Result<Vec<u8>, DocxError> {
         ("word/document.xml".into(), document),
         ("word/_rels/document.xml.rels".into(), parts::document_rels()),
         ("word/styles.xml".into(), styles::styles_xml(&plan)),
-        ("word/settings.xml".into(), parts::settings(!embeds.is_empty())),
+        ("word/settings.xml".into(), parts::settings(!embeds.is_empty(), subsets)),
         ("word/fontTable.xml".into(), parts::font_table(&plan, &embeds)),
         ("word/theme/theme1.xml".into(), parts::theme(&plan)),
     ];
@@ -318,6 +333,73 @@ pub fn write(doc: &Document, opts: &DocxOptions) -> Result<Vec<u8>, DocxError> {
         }
     }
     package::zip(&entries).map_err(DocxError::Package)
+}
+
+/// The characters each role's font prints in the DOCX, as the styles assign them: the
+/// title's, each heading level's, the body's (paragraphs and sign-off), the tables' and the
+/// page numbers'. The Latin font, which serves the Latin letters and digits of several
+/// styles, gets every character (it keeps only those it has).
+fn role_chars(doc: &Document) -> BTreeMap<Role, BTreeSet<char>> {
+    use crate::model::Block;
+    let mut by: BTreeMap<Role, BTreeSet<char>> = BTreeMap::new();
+    let mut add = |role: Role, text: &str| by.entry(role).or_default().extend(text.chars());
+    for t in &doc.title {
+        add(style::TITLE.role, t);
+    }
+    for b in &doc.blocks {
+        match b {
+            Block::Heading { level, text, .. } => add(style::heading(*level).role, text),
+            Block::Paragraph { lines } => lines.iter().flatten().for_each(|r| add(style::BODY.role, &r.text)),
+            Block::Table(t) => t
+                .rows
+                .iter()
+                .flat_map(|r| &r.cells)
+                .for_each(|c| add(style::TABLE.role, &c.text)),
+        }
+    }
+    if let Some(s) = &doc.signoff {
+        add(style::BODY.role, &s.agency);
+        add(style::BODY.role, &s.date);
+    }
+    add(style::FOLIO.role, "— 0123456789 —");
+    let all: BTreeSet<char> = by.values().flatten().copied().collect();
+    by.insert(Role::Latin, all);
+    by
+}
+
+/// The options with each embedded font cut down to the characters its roles print
+/// ([`role_chars`]); a font serving several roles gets the characters of all of them.
+fn subset_fonts(doc: &Document, opts: &DocxOptions, e: &EmbeddedFonts) -> Result<DocxOptions, DocxError> {
+    let need = role_chars(doc);
+    // Each distinct face (family, bold) once, with the characters of all its roles.
+    let mut faces: Vec<(&EmbeddedFont, BTreeSet<char>)> = Vec::new();
+    for (role, f) in &e.by_role {
+        let chars = need.get(role).cloned().unwrap_or_default();
+        match faces.iter_mut().find(|(g, _)| g.family == f.family && g.bold == f.bold) {
+            Some((_, c)) => c.extend(chars),
+            None => faces.push((f, chars)),
+        }
+    }
+    let mut cut: Vec<EmbeddedFont> = Vec::with_capacity(faces.len());
+    for (f, chars) in &faces {
+        let data = subset::subset(&f.data, chars).map_err(|m| DocxError::Font(format!("{}: {m}", f.family)))?;
+        cut.push(EmbeddedFont {
+            data: data.into(),
+            ..(*f).clone()
+        });
+    }
+    let by_role = e
+        .by_role
+        .iter()
+        .filter_map(|(role, f)| {
+            let c = cut.iter().find(|g| g.family == f.family && g.bold == f.bold)?;
+            Some((*role, c.clone()))
+        })
+        .collect();
+    Ok(DocxOptions {
+        fonts: opts.fonts.clone(),
+        embed_fonts: Some(EmbeddedFonts { by_role, subset: true }),
+    })
 }
 
 #[cfg(test)]

@@ -138,15 +138,19 @@ pub fn app() -> Vec<u8> {
 }
 
 /// `word/settings.xml`: odd/even footers, CJK punctuation compression (Word's default for
-/// Chinese), Word 2013+ layout, and `embedTrueTypeFonts` when fonts are embedded.
-pub fn settings(embedding: bool) -> Vec<u8> {
+/// Chinese), Word 2013+ layout, and `embedTrueTypeFonts` when fonts are embedded (with
+/// `saveSubsetFonts` when they are subsets, so that Word saves them as subsets again).
+pub fn settings(embedding: bool, subsets: bool) -> Vec<u8> {
     let mut s = String::from(DECL);
     let _ = write!(s, r#"<w:settings xmlns:w="{NS_W}">"#);
     s.push_str(r#"<w:zoom w:percent="100"/>"#);
     if embedding {
-        // Not saveSubsetFonts: the fonts are embedded whole, so that edits can use any
-        // character they have.
+        // Whole fonts (`--embed-fonts=full`) without saveSubsetFonts, so that edits can use
+        // any character they have.
         s.push_str("<w:embedTrueTypeFonts/>");
+        if subsets {
+            s.push_str("<w:saveSubsetFonts/>");
+        }
     }
     s.push_str(r#"<w:defaultTabStop w:val="420"/>"#);
     s.push_str("<w:evenAndOddHeaders/>");
@@ -174,6 +178,8 @@ pub struct EmbedRef<'a> {
     pub bold: bool,
     pub rid: String,
     pub key: String,
+    /// The part holds a subset of the font (`w:subsetted`).
+    pub subsetted: bool,
 }
 
 /// `word/fontTable.xml`: one entry per font the styles name, each with its PANOSE number,
@@ -203,7 +209,8 @@ pub fn font_table(fonts: &FontPlan, embeds: &[EmbedRef<'_>]) -> Vec<u8> {
         for bold in [false, true] {
             if let Some(e) = embeds.iter().find(|e| e.family == name && e.bold == bold) {
                 let tag = if bold { "w:embedBold" } else { "w:embedRegular" };
-                let _ = write!(s, r#"<{tag} r:id="{}" w:fontKey="{}"/>"#, e.rid, e.key);
+                let sub = if e.subsetted { r#" w:subsetted="1""# } else { "" };
+                let _ = write!(s, r#"<{tag} r:id="{}" w:fontKey="{}"{sub}/>"#, e.rid, e.key);
             }
         }
         s.push_str("</w:font>");
