@@ -42,10 +42,17 @@ pub fn build(doc: &Document) -> Result<(Docx, Vec<usize>), DocxError> {
             .char_space(g.char_space as isize),
     );
 
-    for line in &doc.title {
-        docx = docx.add_paragraph(text_paragraph(styles::TITLE, line, false));
-    }
+    // The title is one paragraph with a line break after each of the model's lines, so that
+    // Word shows the shape chosen by [`crate::model::title`] instead of re-wrapping it.
     if !doc.title.is_empty() {
+        let mut p = Paragraph::new().style(styles::TITLE);
+        for (i, line) in doc.title.iter().enumerate() {
+            if i > 0 {
+                p = p.add_run(Run::new().add_break(docx_rs::BreakType::TextWrapping));
+            }
+            p = p.add_run(text_run(line, false));
+        }
+        docx = docx.add_paragraph(p);
         docx = docx.add_paragraph(Paragraph::new().style(styles::BODY));
     }
 

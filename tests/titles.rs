@@ -1,0 +1,184 @@
+//! Titles and the sign-off as a typesetter sets them (issue 9), through the binary: title
+//! lines never shorter than three characters and never broken inside a word of the jieba
+//! segmenter, in the PDF and the DOCX alike.
+
+mod common;
+mod docx_support;
+
+use common::*;
+use docx_support::{body, part, style_of, unzip, X};
+use std::path::{Path, PathBuf};
+
+/// huaian-2024 with `title` (and optionally `agency`, `date`) replaced, written to `dir`.
+fn report(dir: &Path, name: &str, edit: impl FnOnce(&mut serde_json::Value)) -> PathBuf {
+    let src = std::fs::read_to_string(root().join("examples/huaian-2024.json")).expect("example");
+    let mut v: serde_json::Value = serde_json::from_str(&src).expect("JSON");
+    edit(&mut v);
+    let p = dir.join(format!("{name}.json"));
+    std::fs::write(&p, v.to_string()).expect("write input");
+    p
+}
+
+fn render(input: &Path, dir: &Path) -> (PathBuf, PathBuf) {
+    let out = nianbao(&["render", input.to_str().unwrap(), "-o", dir.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stem = input.file_stem().unwrap().to_string_lossy().into_owned();
+    (dir.join(format!("{stem}.pdf")), dir.join(format!("{stem}.docx")))
+}
+
+fn squeeze(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The title lines of page 1 of a PDF: the first text lines, until they make up `title`.
+fn pdf_title_lines(pdf: &Path, title: &str) -> Vec<String> {
+    let o = tool("pdftotext", &["-raw", "-f", "1", "-l", "1", pdf.to_str().unwrap(), "-"]);
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    let mut lines = Vec::new();
+    let mut have = String::new();
+    for l in text.lines().map(squeeze).filter(|l| !l.is_empty()) {
+        if have.len() >= title.len() {
+            break;
+        }
+        have.push_str(&l);
+        lines.push(l);
+    }
+    assert_eq!(have, title, "the PDF's first lines are the title: {lines:?}");
+    lines
+}
+
+/// The title lines of a DOCX: the runs of its first paragraph (style Title), split at `w:br`.
+fn docx_title_lines(docx: &Path) -> Vec<String> {
+    let entries = unzip(&std::fs::read(docx).expect("docx"));
+    let _ = part(&entries, "word/document.xml");
+    let body = body(&entries);
+    let p: &X = body.kids("w:p").next().expect("a paragraph");
+    assert_eq!(style_of(p).as_deref(), Some("Title"));
+    let mut lines = vec![String::new()];
+    for r in p.kids("w:r") {
+        if r.kid("w:br").is_some() {
+            lines.push(String::new());
+        }
+        lines.last_mut().unwrap().push_str(&r.text());
+    }
+    lines
+}
+
+/// Byte offsets between the words jieba finds in `text` (HMM on, as nianbao cuts).
+fn word_bounds(text: &str) -> Vec<usize> {
+    jieba_rs::Jieba::new()
+        .cut(text, true)
+        .iter()
+        .map(|t| t.byte_end)
+        .collect()
+}
+
+fn check_lines(what: &str, title: &str, lines: &[String]) {
+    assert_eq!(lines.concat(), title, "{what}");
+    let bounds = word_bounds(title);
+    let mut at = 0;
+    for (i, l) in lines.iter().enumerate() {
+        assert!(
+            l.chars().count() >= 3,
+            "{what}: line {} 「{l}」 is shorter than 3 characters: {lines:?}",
+            i + 1
+        );
+        at += l.len();
+        if i + 1 < lines.len() {
+            assert!(
+                bounds.contains(&at),
+                "{what}: the break after 「{l}」 is inside a word: {lines:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn titles_break_at_words_into_lines_of_three_characters_or_more() {
+    let dir = temp_dir("titles");
+    let cases: [(&str, usize); 9] = [
+        ("淮安市财政局政务公开报告", 1),
+        ("淮安市洪泽区人民政府政务公开年度报告书", 1),
+        ("2024年上海市科委政府信息公开工作年度报告", 2),
+        ("2019年上海市人民政府办公厅政府信息公开工作年度报告", 2),
+        ("淮安市洪泽区人民政府2024年政府信息公开工作年度报告", 2),
+        (
+            "上海市规划和自然资源局国土空间规划研究中心2024年政府信息公开工作年度报告",
+            2,
+        ),
+        // About 30 and 45 characters.
+        ("江苏省淮安市洪泽区人民政府办公室2024年政府信息公开工作年度报告", 2),
+        (
+            "江苏省淮安市洪泽区人民政府办公室关于全区政务公开标准化规范化建设情况的2024年政府信息公开工作年度报告",
+            3,
+        ),
+        ("国务院", 1),
+    ];
+    for (i, (title, n)) in cases.iter().enumerate() {
+        let input = report(&dir, &format!("t{i}"), |v| v["title"] = (*title).into());
+        let (pdf, docx) = render(&input, &dir);
+        let from_pdf = pdf_title_lines(&pdf, title);
+        check_lines(&format!("PDF {title}"), title, &from_pdf);
+        assert_eq!(from_pdf.len(), *n, "{title}: {from_pdf:?}");
+        let from_docx = docx_title_lines(&docx);
+        assert_eq!(from_docx, from_pdf, "the DOCX has the PDF's title lines");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn lone_characters_are_gone_and_seams_are_preferred() {
+    let dir = temp_dir("titles-seams");
+    for (title, want) in [
+        (
+            "2024年上海市科委政府信息公开工作年度报告",
+            ["2024年上海市科委", "政府信息公开工作年度报告"],
+        ),
+        (
+            "淮安市洪泽区人民政府2024年政府信息公开工作年度报告",
+            ["淮安市洪泽区人民政府2024年", "政府信息公开工作年度报告"],
+        ),
+    ] {
+        let input = report(&dir, "seam", |v| v["title"] = title.into());
+        let (pdf, _) = render(&input, &dir);
+        assert_eq!(pdf_title_lines(&pdf, title), want);
+    }
+    // The default title (agency and year) is broken by the same rule.
+    let input = report(&dir, "default", |v| {
+        v.as_object_mut().unwrap().remove("title");
+        v["agency"] = "淮安市洪泽区人民政府".into();
+    });
+    let (pdf, docx) = render(&input, &dir);
+    let title = "淮安市洪泽区人民政府2024年政府信息公开工作年度报告";
+    assert_eq!(
+        pdf_title_lines(&pdf, title),
+        ["淮安市洪泽区人民政府2024年", "政府信息公开工作年度报告"]
+    );
+    assert_eq!(
+        docx_title_lines(&docx),
+        ["淮安市洪泽区人民政府2024年", "政府信息公开工作年度报告"]
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn a_title_array_is_kept_line_for_line() {
+    let dir = temp_dir("titles-array");
+    let lines = ["淮安市", "人民政府2024年政府信息公开工作年度报告"];
+    let input = report(&dir, "array", |v| v["title"] = serde_json::json!(lines));
+    let (pdf, docx) = render(&input, &dir);
+    assert_eq!(pdf_title_lines(&pdf, &lines.concat()), lines);
+    assert_eq!(docx_title_lines(&docx), lines);
+    // An element longer than a line is itself broken by the rule.
+    let long = [
+        "上海市规划和自然资源局国土空间规划研究中心",
+        "2024年政府信息公开工作年度报告",
+    ];
+    let input = report(&dir, "array-long", |v| v["title"] = serde_json::json!(long));
+    let (pdf, _) = render(&input, &dir);
+    let got = pdf_title_lines(&pdf, &long.concat());
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got[2], long[1]);
+    check_lines("array", long[0], &got[..2]);
+    let _ = std::fs::remove_dir_all(&dir);
+}
