@@ -5,6 +5,7 @@
 //! and metadata. Every statutory label comes from the template; every number is formatted
 //! here, once.
 
+pub mod signoff;
 pub mod title;
 
 use crate::input::{Block as InBlock, Date, Run};

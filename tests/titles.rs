@@ -182,3 +182,93 @@ fn a_title_array_is_kept_line_for_line() {
     check_lines("array", long[0], &got[..2]);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The right indent (twips) of a paragraph.
+fn right_indent(p: &X) -> i64 {
+    p.kid("w:pPr")
+        .and_then(|pp| pp.kid("w:ind"))
+        .and_then(|i| i.attr("w:right"))
+        .expect("right indent")
+        .parse()
+        .expect("number")
+}
+
+/// The text of each page of a PDF, whitespace removed.
+fn pdf_pages(pdf: &Path) -> Vec<String> {
+    let o = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+    String::from_utf8_lossy(&o.stdout)
+        .split('\u{c}')
+        .map(|p| p.to_string())
+        .filter(|p| !p.trim().is_empty())
+        .collect()
+}
+
+/// LibreOffice's PDF of a DOCX.
+fn soffice_pdf(docx: &Path, dir: &Path) -> PathBuf {
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
+    let o = tool(
+        "soffice",
+        &[
+            &profile,
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            dir.to_str().unwrap(),
+            docx.to_str().unwrap(),
+        ],
+    );
+    let pdf = docx.with_extension("pdf");
+    assert!(
+        pdf.exists(),
+        "soffice made no PDF: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    pdf
+}
+
+#[test]
+fn a_33_character_agency_wraps_at_a_word_and_the_docx_date_stays_whole() {
+    let dir = temp_dir("signoff-long");
+    let agency = "江苏省淮安市洪泽区人民政府办公室政务公开与信息化建设领导小组办公室";
+    assert_eq!(agency.chars().count(), 33);
+    let input = report(&dir, "long", |v| {
+        v["agency"] = agency.into();
+        v["date"] = "2025-01-20".into();
+    });
+    let (pdf, docx) = render(&input, &dir);
+    // DOCX: the agency in lines of at most 26 characters broken between words, each 右空二字
+    // (two grid characters, 632 twips), the date 右空四字 (1,263 twips), not 8,370.
+    let entries = unzip(&std::fs::read(&docx).expect("docx"));
+    let paras: Vec<X> = body(&entries).kids("w:p").cloned().collect();
+    let signed: Vec<&X> = paras
+        .iter()
+        .filter(|p| style_of(p).as_deref() == Some("SignOff"))
+        .collect();
+    let texts: Vec<String> = signed.iter().map(|p| p.text()).collect();
+    assert_eq!(texts.last().map(String::as_str), Some("2025年1月20日"));
+    let agency_lines = &texts[..texts.len() - 1];
+    assert!(agency_lines.len() >= 2, "{texts:?}");
+    check_lines("sign-off", agency, agency_lines);
+    assert!(agency_lines.iter().all(|l| l.chars().count() <= 26), "{texts:?}");
+    for p in &signed[..signed.len() - 1] {
+        assert_eq!(right_indent(p), 632, "agency 右空二字");
+    }
+    assert_eq!(right_indent(signed[signed.len() - 1]), 1263, "date 右空四字");
+    // The PDF has the same lines.
+    let pages = pdf_pages(&pdf);
+    let last = squeeze(pages.last().unwrap());
+    assert!(last.contains(&agency_lines.concat()), "{last}");
+    for l in agency_lines {
+        assert!(pages.last().unwrap().lines().any(|x| squeeze(x) == *l), "PDF line {l}");
+    }
+    // LibreOffice sets the date on one line.
+    let lo = soffice_pdf(&docx, &dir);
+    let lo_pages = pdf_pages(&lo);
+    assert!(
+        lo_pages.last().unwrap().lines().any(|x| squeeze(x) == "2025年1月20日"),
+        "{}",
+        lo_pages.last().unwrap()
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -171,7 +171,7 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
         }
     }
     if let Some(s) = &doc.signoff {
-        c.signoff(&s.agency, &s.date);
+        c.signoff(s);
     }
     c.finish()
 }
@@ -476,51 +476,25 @@ impl Composer<'_> {
         self.line += 1; // one empty line between title and body
     }
 
-    /// Text set on the grid as one unjustified line; `None` when it needs more than one.
-    fn grid_line(&mut self, text: &str, st: TextStyle) -> Option<LaidLine> {
-        let runs = [Run {
-            text: text.into(),
-            bold: false,
-        }];
-        let mut lines = self.lines(&runs, st, Some(CHAR_PITCH), TEXT_WIDTH, TEXT_WIDTH, false);
-        (lines.len() == 1).then(|| lines.remove(0))
-    }
-
-    /// 落款: one empty line, the agency right-spaced two characters, the date below it
-    /// starting two characters further right (GB/T 9704 7.3.5.2, no seal).
-    fn signoff(&mut self, agency: &str, date: &str) {
+    /// 落款, placed by the model's rule ([`crate::model::SignOff::lines`]): one empty line,
+    /// then each line right-aligned at its right indent.
+    fn signoff(&mut self, s: &crate::model::SignOff) {
         let st = TextStyle {
             indent_chars: 0,
             ..style::BODY
         };
-        let Some(d) = self.grid_line(date, st) else { return };
-        // The agency on one line; a name too long for it wraps, every line right-spaced two
-        // characters, and the date right-spaced four below it.
-        let runs = [Run {
-            text: agency.into(),
-            bold: false,
-        }];
-        let width = TEXT_WIDTH - CHAR_PITCH * 2;
-        let mut lines = self.lines(&runs, st, Some(CHAR_PITCH), width, width, false);
         let mut placed: Vec<(LaidLine, Length)> = Vec::new();
-        if lines.len() == 1 {
-            let a = lines.remove(0);
-            let mut a_left = TEXT_WIDTH - CHAR_PITCH * 2 - a.width;
-            let mut d_left = a_left + CHAR_PITCH * 2;
-            if d_left + d.width > TEXT_WIDTH - CHAR_PITCH * 2 {
-                // A short agency name: the date keeps 右空四字 and the agency centres over it.
-                d_left = TEXT_WIDTH - CHAR_PITCH * 4 - d.width;
-                a_left = d_left + (d.width - a.width) / 2;
+        for l in s.lines() {
+            let right = TEXT_WIDTH - CHAR_PITCH * l.right_half_chars / 2;
+            let runs = [Run {
+                text: l.text.clone(),
+                bold: false,
+            }];
+            // The rule's widths are estimates: a line that still does not fit wraps here.
+            for laid in self.lines(&runs, st, Some(CHAR_PITCH), right, right, false) {
+                let left = right - laid.width;
+                placed.push((laid, left));
             }
-            placed.push((a, a_left));
-            placed.push((d, d_left));
-        } else {
-            for a in lines {
-                let left = TEXT_WIDTH - CHAR_PITCH * 2 - a.width;
-                placed.push((a, left));
-            }
-            let left = TEXT_WIDTH - CHAR_PITCH * 4 - d.width;
-            placed.push((d, left));
         }
         if self.line + 1 + placed.len() as i64 > LINES_PER_PAGE {
             self.new_page();

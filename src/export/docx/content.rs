@@ -141,33 +141,19 @@ fn text_paragraph(style: &str, text: &str, bold: bool) -> Paragraph {
     }
 }
 
-/// Width of a string in half characters of the body size: ASCII is half-width, the rest
-/// full-width (the body's digits are Times-like, about half an em).
-fn half_chars(s: &str) -> i64 {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
-}
-
-/// 落款, as the PDF sets it (GB/T 9704 7.3.5.2): one empty line, the agency right-spaced two
-/// characters, the date below it starting two characters further right; when that would put
-/// the date closer than two characters to the edge, the date keeps 右空四字 and the agency is
-/// centred over it. Indents are whole twips of the grid's character pitch.
+/// 落款, placed by the model's rule ([`SignOff::lines`]): one empty line, then the agency's
+/// line(s) and the date, each its own right-aligned paragraph with the right indent the rule
+/// gives, in whole twips of the grid's character pitch.
 fn signoff(s: &SignOff) -> Vec<Paragraph> {
-    let (aw, dw) = (half_chars(&s.agency), half_chars(&s.date));
-    // Right indents in half characters.
-    let (mut a_right, mut d_right) = (4, aw - dw);
-    if d_right < 4 {
-        d_right = 8;
-        a_right = 8 + (dw - aw) / 2;
-    }
     let twips = |half: i64| (CHAR_PITCH * half.max(0) / 2).to_twips() as i32;
     let mut out: Vec<Paragraph> = (0..SIGNOFF_GAP_LINES)
         .map(|_| Paragraph::new().style(styles::BODY).keep_next(true))
         .collect();
-    for (text, right) in [(&s.agency, a_right), (&s.date, d_right)] {
-        out.push(text_paragraph(styles::SIGN_OFF, text, false).indent(
+    for l in s.lines() {
+        out.push(text_paragraph(styles::SIGN_OFF, &l.text, false).indent(
             Some(0),
             Some(SpecialIndentType::FirstLine(0)),
-            Some(twips(right)),
+            Some(twips(l.right_half_chars)),
             None,
         ));
     }
@@ -454,7 +440,6 @@ mod tests {
             date: "2021年1月20日".into(),
         });
         assert_eq!(ps.len(), SIGNOFF_GAP_LINES + 2);
-        assert_eq!(half_chars("2021年1月20日"), 13);
     }
 
     #[test]
