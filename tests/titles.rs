@@ -272,3 +272,53 @@ fn a_33_character_agency_wraps_at_a_word_and_the_docx_date_stays_whole() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// huaian-2024 with a sign-off, section 六 holding `n` one-line paragraphs and then a
+/// paragraph of three lines: as `n` goes from 0 to 21 the text ends on every line of a page.
+fn ending_at(dir: &Path, n: usize) -> PathBuf {
+    report(dir, &format!("end{n:02}"), |v| {
+        v["date"] = "2025-01-20".into();
+        let mut other: Vec<serde_json::Value> = (0..n)
+            .map(|i| format!("第{}段填充文字用于移动落款的位置。", i + 1).into())
+            .collect();
+        other.push("本段为正文的最后一段，共三行。".repeat(5).into());
+        v["sections"]["other"] = other.into();
+    })
+}
+
+/// Lines of a page of `pdftotext -layout` text that are neither the sign-off nor the page
+/// number.
+fn body_lines_with_signoff(page: &str, agency: &str) -> Option<usize> {
+    let lines: Vec<String> = page.lines().map(squeeze).filter(|l| !l.is_empty()).collect();
+    if !lines.iter().any(|l| l == "2025年1月20日") {
+        return None;
+    }
+    Some(
+        lines
+            .iter()
+            .filter(|l| *l != agency && *l != "2025年1月20日" && !(l.starts_with('—') && l.ends_with('—')))
+            .count(),
+    )
+}
+
+#[test]
+fn the_sign_off_is_never_alone_on_a_page_in_the_pdf() {
+    let dir = temp_dir("signoff-pdf");
+    let mut positions = std::collections::BTreeSet::new();
+    for n in 0..22 {
+        let input = ending_at(&dir, n);
+        let out = nianbao(&["render", input.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--pdf"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let pages = pdf_pages(&input.with_extension("pdf"));
+        let with: Vec<usize> = pages
+            .iter()
+            .filter_map(|p| body_lines_with_signoff(p, "淮安市人民政府"))
+            .collect();
+        assert_eq!(with.len(), 1, "n = {n}: one page holds the date");
+        assert!(with[0] >= 2, "n = {n}: the sign-off page holds {} body lines", with[0]);
+        // Where the sign-off's page starts, to show every position was tried.
+        positions.insert((pages.len(), with[0]));
+    }
+    assert!(positions.len() > 10, "{positions:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -112,6 +112,8 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
         out: Pages::default(),
         page: Page::default(),
         line: 0,
+        tail: Vec::new(),
+        prev_tail: Vec::new(),
     };
     c.title(&doc.title);
     let n = doc.blocks.len();
@@ -142,7 +144,7 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
                         y,
                     });
                 }
-                c.place_grid_lines(lines, st);
+                c.place_grid_lines(lines, st, true);
             }
             Block::Paragraph { lines } => {
                 let mut laid = Vec::new();
@@ -165,9 +167,12 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
                     }
                     laid.extend(l);
                 }
-                c.place_grid_lines(laid, style::BODY);
+                c.place_grid_lines(laid, style::BODY, false);
             }
-            Block::Table(t) => table::place(t, &mut c),
+            Block::Table(t) => {
+                table::place(t, &mut c);
+                c.tail.clear();
+            }
         }
     }
     if let Some(s) = &doc.signoff {
@@ -189,6 +194,19 @@ pub struct Composer<'f> {
     pub page: Page,
     /// The next free grid line on the page (0-based); tables move it in pitch units.
     pub line: i64,
+    /// The prose lines placed last on this page, in order, each ending right above the
+    /// next: what the sign-off may pull over to the next page. Cleared by a new page and
+    /// by a table.
+    tail: Vec<TailLine>,
+    /// The previous page's `tail` when that page ended with it on its last grid line.
+    prev_tail: Vec<TailLine>,
+}
+
+/// A prose line on the current page: its grid line, its items, whether it is a heading's.
+struct TailLine {
+    line: i64,
+    items: std::ops::Range<usize>,
+    heading: bool,
 }
 
 /// A measured token: its characters' glyphs with their natural advances.
@@ -209,7 +227,65 @@ impl Composer<'_> {
     pub fn new_page(&mut self) {
         let page = std::mem::take(&mut self.page);
         self.out.pages.push(page);
+        let full = self.tail.last().is_some_and(|t| t.line + 1 == LINES_PER_PAGE) && self.line >= LINES_PER_PAGE;
+        self.prev_tail = if full {
+            std::mem::take(&mut self.tail)
+        } else {
+            Vec::new()
+        };
+        self.tail.clear();
         self.line = 0;
+    }
+
+    /// Moves the last prose lines of the previous page (at least `min`, plus the heading
+    /// lines right above them) to the top of this page, pushing this page's lines down.
+    /// Does nothing when the previous page did not end with prose or would be left empty.
+    fn pull_from_previous(&mut self, min: usize) {
+        let mut k = min.min(self.prev_tail.len());
+        while k < self.prev_tail.len() && self.prev_tail[self.prev_tail.len() - k - 1].heading {
+            k += 1;
+        }
+        let Some(prev) = self.out.pages.last_mut() else { return };
+        if k == 0 || k == self.prev_tail.len() && self.prev_tail[0].line == 0 {
+            return;
+        }
+        let first = &self.prev_tail[self.prev_tail.len() - k];
+        let (from_line, from_item) = (first.line, first.items.start);
+        let moved: Vec<Item> = prev.items.drain(from_item..).collect();
+        let up = LINE_PITCH * from_line;
+        let down = LINE_PITCH * k as i64;
+        let page_index = self.out.pages.len();
+        for o in &mut self.out.outline {
+            if o.page == page_index {
+                o.y = o.y + down;
+            } else if o.page + 1 == page_index && o.y >= MARGIN_TOP + up {
+                o.page += 1;
+                o.y = o.y - up;
+            }
+        }
+        for it in &mut self.page.items {
+            if let Item::Text(r) = it {
+                r.baseline = r.baseline + down;
+            }
+        }
+        let mut top: Vec<Item> = moved
+            .into_iter()
+            .map(|mut it| {
+                if let Item::Text(r) = &mut it {
+                    r.baseline = r.baseline - up;
+                }
+                it
+            })
+            .collect();
+        let n = top.len();
+        top.append(&mut self.page.items);
+        self.page.items = top;
+        for t in &mut self.tail {
+            t.line += k as i64;
+            t.items = t.items.start + n..t.items.end + n;
+        }
+        self.prev_tail.truncate(self.prev_tail.len() - k);
+        self.line += k as i64;
     }
 
     /// The role that draws a character in a style: Latin letters and digits of prose use the
@@ -434,16 +510,61 @@ impl Composer<'_> {
     }
 
     /// Places lines one per grid line, breaking pages as needed.
-    fn place_grid_lines(&mut self, lines: Vec<LaidLine>, st: TextStyle) {
+    fn place_grid_lines(&mut self, lines: Vec<LaidLine>, st: TextStyle, heading: bool) {
         for l in lines {
             if self.line >= LINES_PER_PAGE {
                 self.new_page();
             }
             let top = MARGIN_TOP + self.y();
             let base = Self::baseline(top, LINE_PITCH, st.size);
+            let start = self.page.items.len();
             self.push_line(l, MARGIN_LEFT, base);
+            if self.tail.last().is_some_and(|t| t.line + 1 != self.line) {
+                self.tail.clear();
+            }
+            self.tail.push(TailLine {
+                line: self.line,
+                items: start..self.page.items.len(),
+                heading,
+            });
             self.line += 1;
         }
+    }
+
+    /// Starts a new page taking along the last `min` prose lines of this one (and the
+    /// heading lines right above them, which stay with what follows), so that what comes
+    /// next is not alone on the new page. Takes fewer when fewer follow a table or the page
+    /// top; moves outline entries along.
+    fn new_page_taking(&mut self, min: usize) {
+        // Only a tail that ends at the current line and leaves something behind moves.
+        let ends_here = self.tail.last().is_some_and(|t| t.line + 1 == self.line);
+        let mut k = if ends_here { min.min(self.tail.len()) } else { 0 };
+        while k < self.tail.len() && self.tail[self.tail.len() - k - 1].heading {
+            k += 1;
+        }
+        if k == 0 || k == self.tail.len() && self.tail[0].line == 0 {
+            self.new_page();
+            return;
+        }
+        let first = &self.tail[self.tail.len() - k];
+        let (from_line, from_item) = (first.line, first.items.start);
+        let moved: Vec<Item> = self.page.items.drain(from_item..).collect();
+        let shift = LINE_PITCH * from_line;
+        let page_index = self.out.pages.len();
+        for o in &mut self.out.outline {
+            if o.page == page_index && o.y >= MARGIN_TOP + shift {
+                o.page += 1;
+                o.y = o.y - shift;
+            }
+        }
+        self.new_page();
+        for mut it in moved {
+            if let Item::Text(r) = &mut it {
+                r.baseline = r.baseline - shift;
+            }
+            self.page.items.push(it);
+        }
+        self.line = k as i64;
     }
 
     pub fn push_line(&mut self, l: LaidLine, left: Length, baseline: Length) {
@@ -496,9 +617,15 @@ impl Composer<'_> {
                 placed.push((laid, left));
             }
         }
+        // Never alone on a page: when the empty line and the sign-off do not fit, the last
+        // two lines of the text before it (with a heading right above them) come along.
         if self.line + 1 + placed.len() as i64 > LINES_PER_PAGE {
-            self.new_page();
-        } else {
+            self.new_page_taking(2);
+        } else if self.line < 2 && self.tail.len() as i64 == self.line {
+            // Only the last line of a paragraph above it on this page: the line before comes over.
+            self.pull_from_previous(2 - self.line as usize);
+        }
+        if self.line > 0 {
             self.line += 1;
         }
         for (l, left) in placed {
