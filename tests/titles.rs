@@ -322,3 +322,53 @@ fn the_sign_off_is_never_alone_on_a_page_in_the_pdf() {
     assert!(positions.len() > 10, "{positions:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_sign_off_is_never_alone_on_a_page_in_the_docx_as_libreoffice_sets_it() {
+    let dir = temp_dir("signoff-docx");
+    let mut docs = Vec::new();
+    for n in 0..22 {
+        let input = ending_at(&dir, n);
+        let out = nianbao(&["render", input.to_str().unwrap(), "-o", dir.to_str().unwrap(), "--docx"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        docs.push(input.with_extension("docx"));
+    }
+    // One LibreOffice run converts them all.
+    let profile = format!("-env:UserInstallation=file://{}/lo-profile", dir.display());
+    let mut args: Vec<&str> = vec![
+        &profile,
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        dir.to_str().unwrap(),
+    ];
+    args.extend(docs.iter().map(|d| d.to_str().unwrap()));
+    let o = tool("soffice", &args);
+    let mut last_lines = std::collections::BTreeSet::new();
+    for (n, d) in docs.iter().enumerate() {
+        let pdf = d.with_extension("pdf");
+        assert!(
+            pdf.exists(),
+            "n = {n}: no PDF from soffice: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let pages = pdf_pages(&pdf);
+        let with: Vec<usize> = pages
+            .iter()
+            .filter_map(|p| body_lines_with_signoff(p, "淮安市人民政府"))
+            .collect();
+        assert_eq!(with.len(), 1, "n = {n}: one page holds the date");
+        assert!(
+            with[0] >= 2,
+            "n = {n}: LibreOffice's sign-off page holds {} body lines",
+            with[0]
+        );
+        last_lines.insert(with[0]);
+    }
+    assert!(
+        last_lines.len() > 10,
+        "the text ended on many lines of a page: {last_lines:?}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -57,7 +57,8 @@ pub fn build(doc: &Document) -> Result<(Docx, Vec<usize>), DocxError> {
     }
 
     let mut header_rows = Vec::new();
-    for block in &doc.blocks {
+    let kept = kept_with_signoff(doc);
+    for (bi, block) in doc.blocks.iter().enumerate() {
         match block {
             Block::Heading { level, text, outline } => {
                 let mut p = text_paragraph(heading_id(*level), text, false);
@@ -78,6 +79,13 @@ pub fn build(doc: &Document) -> Result<(Docx, Vec<usize>), DocxError> {
                         if !r.text.is_empty() {
                             p = p.add_run(text_run(&r.text, r.bold));
                         }
+                    }
+                }
+                if kept.contains(&bi) {
+                    // At least its last two lines go with the sign-off to its page.
+                    p = p.keep_next(true).widow_control(true);
+                    if estimated_lines(lines) <= 2 {
+                        p = p.keep_lines(true);
                     }
                 }
                 docx = docx.add_paragraph(p);
@@ -138,6 +146,39 @@ fn text_paragraph(style: &str, text: &str, bold: bool) -> Paragraph {
         p
     } else {
         p.add_run(text_run(text, bold))
+    }
+}
+
+/// Lines a body paragraph takes, estimated (28 characters a line, ASCII half, the first
+/// line indented two).
+fn estimated_lines(lines: &[Vec<crate::input::Run>]) -> i64 {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, runs)| {
+            let half: i64 = runs.iter().map(|r| crate::model::signoff::half_chars(&r.text)).sum();
+            let half = half + if i == 0 { 4 } else { 0 };
+            ((half + 55) / 56).max(1)
+        })
+        .sum()
+}
+
+/// The blocks that Word and LibreOffice must keep on the sign-off's page (the sign-off is
+/// never alone on a page): the last paragraph, and the paragraph before it when the last
+/// takes one line. Empty without a sign-off. Headings keep with what follows by their style.
+fn kept_with_signoff(doc: &Document) -> Vec<usize> {
+    let n = doc.blocks.len();
+    let para = |i: usize| match doc.blocks.get(i) {
+        Some(Block::Paragraph { lines }) => Some(estimated_lines(lines)),
+        _ => None,
+    };
+    if doc.signoff.is_none() || n == 0 {
+        return Vec::new();
+    }
+    match para(n - 1) {
+        Some(1) if n >= 2 && para(n - 2).is_some() => vec![n - 2, n - 1],
+        Some(_) => vec![n - 1],
+        None => Vec::new(),
     }
 }
 
