@@ -66,7 +66,8 @@ fn docx_title_lines(docx: &Path) -> Vec<String> {
 
 /// Byte offsets between the words jieba finds in `text` (HMM on, as nianbao cuts).
 fn word_bounds(text: &str) -> Vec<usize> {
-    jieba_rs::Jieba::new()
+    static J: std::sync::OnceLock<jieba_rs::Jieba> = std::sync::OnceLock::new();
+    J.get_or_init(jieba_rs::Jieba::new)
         .cut(text, true)
         .iter()
         .map(|t| t.byte_end)

@@ -86,6 +86,9 @@ pub fn seams(text: &str) -> Vec<usize> {
     out
 }
 
+/// The cost of a break away from a seam: as much as two lines 6 em apart.
+const OFF_SEAM: i64 = 3600;
+
 /// The cost of one choice of lines (lower is better); `None` when a line is too long or
 /// too short.
 fn cost(text: &str, cuts: &[usize], seams: &[usize], cap: i64, min_chars: usize) -> Option<i64> {
@@ -109,13 +112,19 @@ fn cost(text: &str, cuts: &[usize], seams: &[usize], cap: i64, min_chars: usize)
             c += (widths[i] - widths[i - 1]) / 100 * 20;
         }
     }
-    // A break away from a seam costs as much as lines 6 em apart.
-    c += cuts.iter().filter(|b| !seams.contains(b)).count() as i64 * 3600;
+    c += cuts.iter().filter(|b| !seams.contains(b)).count() as i64 * OFF_SEAM;
     Some(c)
 }
 
 /// The best choice of `n - 1` cuts among `points`, searched exhaustively (titles are short).
-fn best_cuts(text: &str, points: &[usize], n: usize, seams: &[usize], cap: i64, min: usize) -> Option<Vec<usize>> {
+fn best_cuts(
+    text: &str,
+    points: &[usize],
+    n: usize,
+    seams: &[usize],
+    cap: i64,
+    min: usize,
+) -> Option<(i64, Vec<usize>)> {
     fn go(
         ctx: (&str, &[usize], &[usize], i64, usize),
         from: usize,
@@ -147,7 +156,14 @@ fn best_cuts(text: &str, points: &[usize], n: usize, seams: &[usize], cap: i64, 
     }
     let mut best = None;
     go((text, points, seams, cap, min), 0, n - 1, &mut Vec::new(), &mut best);
-    best.map(|(_, c)| c)
+    best
+}
+
+fn split_at(text: &str, cuts: Vec<usize>) -> Vec<String> {
+    let mut bounds = vec![0];
+    bounds.extend(cuts);
+    bounds.push(text.len());
+    bounds.windows(2).map(|w| text[w[0]..w[1]].to_string()).collect()
 }
 
 /// Breaks `text` into lines of at most `cap` thousandths of an em, by the rule of this
@@ -158,17 +174,23 @@ pub fn break_lines(text: &str, cap: i64, seams: &[usize]) -> Vec<String> {
         return vec![text.to_string()];
     }
     let minimum = (width_milli_em(text) + cap - 1) / cap;
+    // Fast path, same result: cuts at seams only (seams are word boundaries) that cost less
+    // than one cut elsewhere are the best choice of the fewest lines, and need no segmenter
+    // (loading its dictionary takes a good part of a second).
+    let at_seams: Vec<usize> = seams.iter().copied().filter(|&b| b > 0 && b < text.len()).collect();
+    if let Some((c, cuts)) = best_cuts(text, &at_seams, minimum as usize, seams, cap, MIN_LINE_CHARS) {
+        if c < OFF_SEAM {
+            return split_at(text, cuts);
+        }
+    }
     let points = break_points(text);
     let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).filter(|&i| i > 0).collect();
     let attempts: [(&[usize], usize); 3] = [(&points, MIN_LINE_CHARS), (&chars, MIN_LINE_CHARS), (&chars, 1)];
     for (pts, min) in attempts {
         // Try the fewest lines first, and a few more (a diamond may need one more line).
         for n in minimum as usize..=(minimum as usize + 2).min(pts.len() + 1) {
-            if let Some(cuts) = best_cuts(text, pts, n, seams, cap, min) {
-                let mut bounds = vec![0];
-                bounds.extend(cuts);
-                bounds.push(text.len());
-                return bounds.windows(2).map(|w| text[w[0]..w[1]].to_string()).collect();
+            if let Some((_, cuts)) = best_cuts(text, pts, n, seams, cap, min) {
+                return split_at(text, cuts);
             }
         }
     }
