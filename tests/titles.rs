@@ -97,9 +97,16 @@ fn check_lines(what: &str, title: &str, lines: &[String]) {
 #[test]
 fn titles_break_at_words_into_lines_of_three_characters_or_more() {
     let dir = temp_dir("titles");
-    let cases: [(&str, usize); 9] = [
-        ("淮安市财政局政务公开报告", 1),
-        ("淮安市洪泽区人民政府政务公开年度报告书", 1),
+    // Titles of 10, 20, 30 and 45 characters, real reports' titles, a long agency, 52
+    // characters, and 3.
+    let cases: [(&str, usize); 10] = [
+        ("淮安市财政局年度报告", 1),
+        ("淮安市洪泽区人民政府政务公开工作年度报告", 1),
+        ("淮安市洪泽区人民政府办公室2024年政府信息公开工作年度报告", 2),
+        (
+            "江苏省淮安市洪泽区人民政府办公室关于全区政务公开标准化的2024年政府信息公开工作年度报告",
+            3,
+        ),
         ("2024年上海市科委政府信息公开工作年度报告", 2),
         ("2019年上海市人民政府办公厅政府信息公开工作年度报告", 2),
         ("淮安市洪泽区人民政府2024年政府信息公开工作年度报告", 2),
@@ -107,14 +114,14 @@ fn titles_break_at_words_into_lines_of_three_characters_or_more() {
             "上海市规划和自然资源局国土空间规划研究中心2024年政府信息公开工作年度报告",
             2,
         ),
-        // About 30 and 45 characters.
-        ("江苏省淮安市洪泽区人民政府办公室2024年政府信息公开工作年度报告", 2),
         (
             "江苏省淮安市洪泽区人民政府办公室关于全区政务公开标准化规范化建设情况的2024年政府信息公开工作年度报告",
             3,
         ),
         ("国务院", 1),
     ];
+    let lengths: Vec<usize> = cases[..4].iter().map(|(t, _)| t.chars().count()).collect();
+    assert_eq!(lengths, [10, 20, 30, 45]);
     for (i, (title, n)) in cases.iter().enumerate() {
         let input = report(&dir, &format!("t{i}"), |v| v["title"] = (*title).into());
         let (pdf, docx) = render(&input, &dir);
