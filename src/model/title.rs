@@ -174,6 +174,9 @@ pub fn break_lines(text: &str, cap: i64, seams: &[usize]) -> Vec<String> {
         return vec![text.to_string()];
     }
     let minimum = (width_milli_em(text) + cap - 1) / cap;
+    if minimum > MAX_SEARCHED_LINES {
+        return first_fit(text, cap, &break_points(text));
+    }
     // Fast path, same result: cuts at seams only (seams are word boundaries) that cost less
     // than one cut elsewhere are the best choice of the fewest lines, and need no segmenter
     // (loading its dictionary takes a good part of a second).
@@ -185,10 +188,15 @@ pub fn break_lines(text: &str, cap: i64, seams: &[usize]) -> Vec<String> {
     }
     let points = break_points(text);
     let chars: Vec<usize> = text.char_indices().map(|(i, _)| i).filter(|&i| i > 0).collect();
-    let attempts: [(&[usize], usize); 3] = [(&points, MIN_LINE_CHARS), (&chars, MIN_LINE_CHARS), (&chars, 1)];
-    for (pts, min) in attempts {
-        // Try the fewest lines first, and a few more (a diamond may need one more line).
-        for n in minimum as usize..=(minimum as usize + 2).min(pts.len() + 1) {
+    // Word boundaries first, trying one or two more lines than the fewest (a diamond may need
+    // one more); then between characters.
+    let attempts: [(&[usize], usize, usize); 3] = [
+        (&points, MIN_LINE_CHARS, 2),
+        (&chars, MIN_LINE_CHARS, 1),
+        (&chars, 1, 1),
+    ];
+    for (pts, min, more) in attempts {
+        for n in minimum as usize..=(minimum as usize + more).min(pts.len() + 1) {
             if let Some((_, cuts)) = best_cuts(text, pts, n, seams, cap, min) {
                 return split_at(text, cuts);
             }
@@ -196,6 +204,33 @@ pub fn break_lines(text: &str, cap: i64, seams: &[usize]) -> Vec<String> {
     }
     // Unreachable for real text (a line of one character always fits); keep the text whole.
     vec![text.to_string()]
+}
+
+/// Text needing more lines than this is set first-fit: the exhaustive search is for titles
+/// and agency names, and must not explode on a paragraph pasted into the title.
+const MAX_SEARCHED_LINES: i64 = 3;
+
+/// Lines as long as they may be, breaking at `points`, or between characters where no point
+/// falls within a line.
+fn first_fit(text: &str, cap: i64, points: &[usize]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    while width_milli_em(&text[start..]) > cap {
+        let fits = |&b: &usize| b > start && width_milli_em(&text[start..b]) <= cap;
+        let end = points.iter().copied().filter(fits).last().unwrap_or_else(|| {
+            let chars = text[start..].char_indices().map(|(i, _)| start + i).skip(1);
+            chars
+                .take_while(|b| width_milli_em(&text[start..*b]) <= cap)
+                .last()
+                .unwrap_or(text.len())
+        });
+        out.push(text[start..end].to_string());
+        start = end;
+    }
+    if start < text.len() {
+        out.push(text[start..].to_string());
+    }
+    out
 }
 
 /// The printed title lines. `lines_given`: the input's `title` was an array, whose elements
@@ -249,6 +284,20 @@ mod tests {
         assert_eq!(l.concat(), "淄博市人民防空办公室2020年政府信息公开工作年度报告");
         assert_eq!(l.len(), 2);
         assert!(l[1].ends_with(REPORT_SUFFIX), "{l:?}");
+    }
+
+    #[test]
+    fn long_and_odd_titles_break_quickly_and_keep_every_character() {
+        for text in [
+            "政府信息公开".repeat(80),
+            "a".repeat(300),
+            format!("{}2024年{}", "x1".repeat(40), "报告".repeat(30)),
+            "一二三四五六七八九十".repeat(7),
+        ] {
+            let l = title_lines(std::slice::from_ref(&text), false);
+            assert_eq!(l.concat(), text);
+            assert!(l.iter().all(|x| width_milli_em(x) <= title_capacity()), "{l:?}");
+        }
     }
 
     #[test]
