@@ -217,7 +217,7 @@ fn first_fit(text: &str, cap: i64, points: &[usize]) -> Vec<String> {
     let mut start = 0;
     while width_milli_em(&text[start..]) > cap {
         let fits = |&b: &usize| b > start && width_milli_em(&text[start..b]) <= cap;
-        let end = points.iter().copied().filter(fits).next_back().unwrap_or_else(|| {
+        let end = points.iter().copied().rfind(fits).unwrap_or_else(|| {
             let chars = text[start..].char_indices().map(|(i, _)| start + i).skip(1);
             chars
                 .take_while(|b| width_milli_em(&text[start..*b]) <= cap)
