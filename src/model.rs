@@ -5,6 +5,9 @@
 //! and metadata. Every statutory label comes from the template; every number is formatted
 //! here, once.
 
+pub mod signoff;
+pub mod title;
+
 use crate::input::{Block as InBlock, Date, Run};
 use crate::style::TEXT_WIDTH;
 use crate::template::{Format, TextRole};
@@ -108,6 +111,7 @@ pub struct SignOff {
 pub struct Document {
     pub format: Format,
     pub meta: Meta,
+    /// The printed title lines, broken by [`title::title_lines`].
     pub title: Vec<String>,
     pub blocks: Vec<Block>,
     pub signoff: Option<SignOff>,
@@ -179,7 +183,7 @@ pub fn resolve(checked: &Checked) -> Document {
             date,
             language: "zh-CN",
         },
-        title: report.title.clone(),
+        title: title::title_lines(&report.title, report.title_lines_given),
         blocks,
         signoff: report.date.map(|d| SignOff {
             agency: report.agency.clone(),

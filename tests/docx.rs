@@ -137,13 +137,13 @@ fn paragraphs_are_styled_and_carry_the_text() {
             .iter()
             .map(|p| (style_of(p).unwrap_or_default(), p.text()))
             .collect();
-        // Title lines, then one empty body line.
-        for (i, line) in doc.title.iter().enumerate() {
-            assert_eq!(styled[i], ("Title".to_string(), line.clone()), "{name}: title line {i}");
-        }
-        assert_eq!(styled[doc.title.len()], ("Body".to_string(), String::new()));
+        // The title: one paragraph, a line break between the model's lines; then one empty
+        // body line.
+        assert_eq!(styled[0], ("Title".to_string(), doc.title.concat()), "{name}: title");
+        assert_eq!(paras[0].all("w:br").len(), doc.title.len() - 1, "{name}: title lines");
+        assert_eq!(styled[1], ("Body".to_string(), String::new()));
         // Every block in order.
-        let mut it = styled[doc.title.len() + 1..].iter();
+        let mut it = styled[2..].iter();
         let mut bold_runs = 0;
         for b in &doc.blocks {
             match b {

@@ -374,8 +374,19 @@ fn render_docx_then_import_gives_back_every_example() {
         let docx = dir.join(format!("{stem}.docx"));
         let (code, got, err) = import(&[s(&docx)]);
         assert_eq!(code, 0, "{stem}: {err}");
-        let got = got.unwrap();
-        round_trip_equal(&stem, &read_json(&ex), &got);
+        let mut got = got.unwrap();
+        let orig = read_json(&ex);
+        // The DOCX carries the title as printed, one line per line of the title rule (an
+        // element longer than a line comes back as its printed lines): the same text.
+        let joined = |v: &Value| -> String {
+            v["title"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default()
+        };
+        assert_eq!(joined(&got), joined(&orig), "{stem}: title text");
+        got["title"] = orig["title"].clone();
+        round_trip_equal(&stem, &orig, &got);
         // The imported totals are the computed ones: strict validation passes.
         let back = dir.join(format!("{stem}.back.json"));
         std::fs::write(&back, serde_json::to_vec(&got).unwrap()).unwrap();

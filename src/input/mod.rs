@@ -67,8 +67,12 @@ pub struct Report {
     /// A stable id of the agency (e.g. its 统一社会信用代码), which makes reports of one agency
     /// a series even when its name changes.
     pub agency_id: Option<String>,
-    /// One string per printed line.
+    /// The title as written: the elements of a `title` array, a `title` string as one
+    /// element, or the default's two parts `[agency, "{year}年政府信息公开工作年度报告"]`.
     pub title: Vec<String>,
+    /// Whether `title` was an array: each element is then one printed line (see
+    /// [`crate::model::title::title_lines`]).
+    pub title_lines_given: bool,
     pub date: Option<Date>,
     pub preamble: Vec<Block>,
     /// Prose sections by key (`overview`, `problems`, `other`).

@@ -231,6 +231,7 @@ impl Reader<'_> {
                 None
             }
         };
+        let title_lines_given = matches!(f.get("title"), Some(Value::Array(_)));
         let title = match f.get("title") {
             None => vec![
                 agency.clone(),
@@ -347,6 +348,7 @@ impl Reader<'_> {
             agency,
             agency_id,
             title,
+            title_lines_given,
             date,
             preamble,
             sections,

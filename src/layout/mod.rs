@@ -172,6 +172,8 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
         page: Page::default(),
         line: 0,
         mark: Mark::Title,
+        tail: Vec::new(),
+        prev_tail: Vec::new(),
     };
     c.title(&doc.title);
     let n = doc.blocks.len();
@@ -206,7 +208,7 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
                         y,
                     });
                 }
-                c.place_grid_lines(lines, st);
+                c.place_grid_lines(lines, st, true);
             }
             Block::Paragraph { lines } => {
                 c.mark = Mark::Paragraph { block: i };
@@ -230,14 +232,17 @@ pub fn layout(doc: &Document, fonts: &FontBook) -> Pages {
                     }
                     laid.extend(l);
                 }
-                c.place_grid_lines(laid, style::BODY);
+                c.place_grid_lines(laid, style::BODY, false);
             }
-            Block::Table(t) => table::place(t, i, &mut c),
+            Block::Table(t) => {
+                table::place(t, i, &mut c);
+                c.tail.clear();
+            }
         }
     }
     if let Some(s) = &doc.signoff {
         c.mark = Mark::SignOff;
-        c.signoff(&s.agency, &s.date);
+        c.signoff(s);
     }
     c.finish()
 }
@@ -257,6 +262,19 @@ pub struct Composer<'f> {
     pub line: i64,
     /// What the text pushed now is ([`push_line`](Composer::push_line) marks it so).
     pub mark: Mark,
+    /// The prose lines placed last on this page, in order, each ending right above the
+    /// next: what the sign-off may pull over to the next page. Cleared by a new page and
+    /// by a table.
+    tail: Vec<TailLine>,
+    /// The previous page's `tail` when that page ended with it on its last grid line.
+    prev_tail: Vec<TailLine>,
+}
+
+/// A prose line on the current page: its grid line, its items, whether it is a heading's.
+struct TailLine {
+    line: i64,
+    items: std::ops::Range<usize>,
+    heading: bool,
 }
 
 /// A measured token: its characters' glyphs with their natural advances.
@@ -277,7 +295,72 @@ impl Composer<'_> {
     pub fn new_page(&mut self) {
         let page = std::mem::take(&mut self.page);
         self.out.pages.push(page);
+        let full = self.tail.last().is_some_and(|t| t.line + 1 == LINES_PER_PAGE) && self.line >= LINES_PER_PAGE;
+        self.prev_tail = if full {
+            std::mem::take(&mut self.tail)
+        } else {
+            Vec::new()
+        };
+        self.tail.clear();
         self.line = 0;
+    }
+
+    /// Moves the last prose lines of the previous page (at least `min`, plus the heading
+    /// lines right above them) to the top of this page, pushing this page's lines down.
+    /// Does nothing when the previous page did not end with prose or would be left empty.
+    fn pull_from_previous(&mut self, min: usize) {
+        let mut k = min.min(self.prev_tail.len());
+        while k < self.prev_tail.len() && self.prev_tail[self.prev_tail.len() - k - 1].heading {
+            k += 1;
+        }
+        let Some(prev) = self.out.pages.last_mut() else { return };
+        if k == 0 || k == self.prev_tail.len() && self.prev_tail[0].line == 0 {
+            return;
+        }
+        let first = &self.prev_tail[self.prev_tail.len() - k];
+        let (from_line, from_item) = (first.line, first.items.start);
+        let moved: Vec<Item> = prev.items.drain(from_item..).collect();
+        let moved_marks: Vec<Mark> = prev.marks.drain(from_item..).collect();
+        let up = LINE_PITCH * from_line;
+        let down = LINE_PITCH * k as i64;
+        let page_index = self.out.pages.len();
+        for o in &mut self.out.outline {
+            if o.page == page_index {
+                o.y = o.y + down;
+            } else if o.page + 1 == page_index && o.y >= MARGIN_TOP + up {
+                o.page += 1;
+                o.y = o.y - up;
+            }
+        }
+        for it in &mut self.page.items {
+            if let Item::Text(r) = it {
+                r.baseline = r.baseline + down;
+            }
+        }
+        let mut top: Vec<Item> = moved
+            .into_iter()
+            .map(|mut it| {
+                if let Item::Text(r) = &mut it {
+                    r.baseline = r.baseline - up;
+                }
+                it
+            })
+            .collect();
+        let n = top.len();
+        top.append(&mut self.page.items);
+        self.page.items = top;
+        let mut marks = moved_marks;
+        marks.append(&mut self.page.marks);
+        self.page.marks = marks;
+        for b in &mut self.page.blanks {
+            b.0 += n;
+        }
+        for t in &mut self.tail {
+            t.line += k as i64;
+            t.items = t.items.start + n..t.items.end + n;
+        }
+        self.prev_tail.truncate(self.prev_tail.len() - k);
+        self.line += k as i64;
     }
 
     /// The role that draws a character in a style: Latin letters and digits of prose use the
@@ -502,16 +585,62 @@ impl Composer<'_> {
     }
 
     /// Places lines one per grid line, breaking pages as needed.
-    fn place_grid_lines(&mut self, lines: Vec<LaidLine>, st: TextStyle) {
+    fn place_grid_lines(&mut self, lines: Vec<LaidLine>, st: TextStyle, heading: bool) {
         for l in lines {
             if self.line >= LINES_PER_PAGE {
                 self.new_page();
             }
             let top = MARGIN_TOP + self.y();
             let base = Self::baseline(top, LINE_PITCH, st.size);
+            let start = self.page.items.len();
             self.push_line(l, MARGIN_LEFT, base);
+            if self.tail.last().is_some_and(|t| t.line + 1 != self.line) {
+                self.tail.clear();
+            }
+            self.tail.push(TailLine {
+                line: self.line,
+                items: start..self.page.items.len(),
+                heading,
+            });
             self.line += 1;
         }
+    }
+
+    /// Starts a new page taking along the last `min` prose lines of this one (and the
+    /// heading lines right above them, which stay with what follows), so that what comes
+    /// next is not alone on the new page. Takes fewer when fewer follow a table or the page
+    /// top; moves outline entries along.
+    fn new_page_taking(&mut self, min: usize) {
+        // Only a tail that ends at the current line and leaves something behind moves.
+        let ends_here = self.tail.last().is_some_and(|t| t.line + 1 == self.line);
+        let mut k = if ends_here { min.min(self.tail.len()) } else { 0 };
+        while k < self.tail.len() && self.tail[self.tail.len() - k - 1].heading {
+            k += 1;
+        }
+        if k == 0 || k == self.tail.len() && self.tail[0].line == 0 {
+            self.new_page();
+            return;
+        }
+        let first = &self.tail[self.tail.len() - k];
+        let (from_line, from_item) = (first.line, first.items.start);
+        let moved: Vec<Item> = self.page.items.drain(from_item..).collect();
+        let moved_marks: Vec<Mark> = self.page.marks.drain(from_item..).collect();
+        let shift = LINE_PITCH * from_line;
+        let page_index = self.out.pages.len();
+        for o in &mut self.out.outline {
+            if o.page == page_index && o.y >= MARGIN_TOP + shift {
+                o.page += 1;
+                o.y = o.y - shift;
+            }
+        }
+        self.new_page();
+        for (mut it, mark) in moved.into_iter().zip(moved_marks) {
+            if let Item::Text(r) = &mut it {
+                r.baseline = r.baseline - shift;
+            }
+            self.page.push(it, mark);
+        }
+        self.line = k as i64;
     }
 
     pub fn push_line(&mut self, l: LaidLine, left: Length, baseline: Length) {
@@ -544,55 +673,35 @@ impl Composer<'_> {
         self.line += 1; // one empty line between title and body
     }
 
-    /// Text set on the grid as one unjustified line; `None` when it needs more than one.
-    fn grid_line(&mut self, text: &str, st: TextStyle) -> Option<LaidLine> {
-        let runs = [Run {
-            text: text.into(),
-            bold: false,
-        }];
-        let mut lines = self.lines(&runs, st, Some(CHAR_PITCH), TEXT_WIDTH, TEXT_WIDTH, false);
-        (lines.len() == 1).then(|| lines.remove(0))
-    }
-
-    /// 落款: one empty line, the agency right-spaced two characters, the date below it
-    /// starting two characters further right (GB/T 9704 7.3.5.2, no seal).
-    fn signoff(&mut self, agency: &str, date: &str) {
+    /// 落款, placed by the model's rule ([`crate::model::SignOff::lines`]): one empty line,
+    /// then each line right-aligned at its right indent.
+    fn signoff(&mut self, s: &crate::model::SignOff) {
         let st = TextStyle {
             indent_chars: 0,
             ..style::BODY
         };
-        let Some(d) = self.grid_line(date, st) else { return };
-        // The agency on one line; a name too long for it wraps, every line right-spaced two
-        // characters, and the date right-spaced four below it.
-        let runs = [Run {
-            text: agency.into(),
-            bold: false,
-        }];
-        let width = TEXT_WIDTH - CHAR_PITCH * 2;
-        let mut lines = self.lines(&runs, st, Some(CHAR_PITCH), width, width, false);
         let mut placed: Vec<(LaidLine, Length)> = Vec::new();
-        if lines.len() == 1 {
-            let a = lines.remove(0);
-            let mut a_left = TEXT_WIDTH - CHAR_PITCH * 2 - a.width;
-            let mut d_left = a_left + CHAR_PITCH * 2;
-            if d_left + d.width > TEXT_WIDTH - CHAR_PITCH * 2 {
-                // A short agency name: the date keeps 右空四字 and the agency centres over it.
-                d_left = TEXT_WIDTH - CHAR_PITCH * 4 - d.width;
-                a_left = d_left + (d.width - a.width) / 2;
+        for l in s.lines() {
+            let right = TEXT_WIDTH - CHAR_PITCH * l.right_half_chars / 2;
+            let runs = [Run {
+                text: l.text.clone(),
+                bold: false,
+            }];
+            // The rule's widths are estimates: a line that still does not fit wraps here.
+            for laid in self.lines(&runs, st, Some(CHAR_PITCH), right, right, false) {
+                let left = right - laid.width;
+                placed.push((laid, left));
             }
-            placed.push((a, a_left));
-            placed.push((d, d_left));
-        } else {
-            for a in lines {
-                let left = TEXT_WIDTH - CHAR_PITCH * 2 - a.width;
-                placed.push((a, left));
-            }
-            let left = TEXT_WIDTH - CHAR_PITCH * 4 - d.width;
-            placed.push((d, left));
         }
+        // Never alone on a page: when the empty line and the sign-off do not fit, the last
+        // two lines of the text before it (with a heading right above them) come along.
         if self.line + 1 + placed.len() as i64 > LINES_PER_PAGE {
-            self.new_page();
-        } else {
+            self.new_page_taking(2);
+        } else if self.line < 2 && self.tail.len() as i64 == self.line {
+            // Only the last line of a paragraph above it on this page: the line before comes over.
+            self.pull_from_previous(2 - self.line as usize);
+        }
+        if self.line > 0 {
             self.line += 1;
         }
         for (l, left) in placed {

@@ -42,15 +42,23 @@ pub fn build(doc: &Document) -> Result<(Docx, Vec<usize>), DocxError> {
             .char_space(g.char_space as isize),
     );
 
-    for line in &doc.title {
-        docx = docx.add_paragraph(text_paragraph(styles::TITLE, line, false));
-    }
+    // The title is one paragraph with a line break after each of the model's lines, so that
+    // Word shows the shape chosen by [`crate::model::title`] instead of re-wrapping it.
     if !doc.title.is_empty() {
+        let mut p = Paragraph::new().style(styles::TITLE);
+        for (i, line) in doc.title.iter().enumerate() {
+            if i > 0 {
+                p = p.add_run(Run::new().add_break(docx_rs::BreakType::TextWrapping));
+            }
+            p = p.add_run(text_run(line, false));
+        }
+        docx = docx.add_paragraph(p);
         docx = docx.add_paragraph(Paragraph::new().style(styles::BODY));
     }
 
     let mut header_rows = Vec::new();
-    for block in &doc.blocks {
+    let kept = kept_with_signoff(doc);
+    for (bi, block) in doc.blocks.iter().enumerate() {
         match block {
             Block::Heading { level, text, outline } => {
                 let mut p = text_paragraph(heading_id(*level), text, false);
@@ -71,6 +79,13 @@ pub fn build(doc: &Document) -> Result<(Docx, Vec<usize>), DocxError> {
                         if !r.text.is_empty() {
                             p = p.add_run(text_run(&r.text, r.bold));
                         }
+                    }
+                }
+                if kept.contains(&bi) {
+                    // At least its last two lines go with the sign-off to its page.
+                    p = p.keep_next(true).widow_control(true);
+                    if estimated_lines(lines) <= 2 {
+                        p = p.keep_lines(true);
                     }
                 }
                 docx = docx.add_paragraph(p);
@@ -134,33 +149,52 @@ fn text_paragraph(style: &str, text: &str, bold: bool) -> Paragraph {
     }
 }
 
-/// Width of a string in half characters of the body size: ASCII is half-width, the rest
-/// full-width (the body's digits are Times-like, about half an em).
-fn half_chars(s: &str) -> i64 {
-    s.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+/// Lines a body paragraph takes, estimated (28 characters a line, ASCII half, the first
+/// line indented two).
+fn estimated_lines(lines: &[Vec<crate::input::Run>]) -> i64 {
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, runs)| {
+            let half: i64 = runs.iter().map(|r| crate::model::signoff::half_chars(&r.text)).sum();
+            let half = half + if i == 0 { 4 } else { 0 };
+            ((half + 55) / 56).max(1)
+        })
+        .sum()
 }
 
-/// 落款, as the PDF sets it (GB/T 9704 7.3.5.2): one empty line, the agency right-spaced two
-/// characters, the date below it starting two characters further right; when that would put
-/// the date closer than two characters to the edge, the date keeps 右空四字 and the agency is
-/// centred over it. Indents are whole twips of the grid's character pitch.
-fn signoff(s: &SignOff) -> Vec<Paragraph> {
-    let (aw, dw) = (half_chars(&s.agency), half_chars(&s.date));
-    // Right indents in half characters.
-    let (mut a_right, mut d_right) = (4, aw - dw);
-    if d_right < 4 {
-        d_right = 8;
-        a_right = 8 + (dw - aw) / 2;
+/// The blocks that Word and LibreOffice must keep on the sign-off's page (the sign-off is
+/// never alone on a page): the last paragraph, and the paragraph before it when the last
+/// takes one line. Empty without a sign-off. Headings keep with what follows by their style.
+fn kept_with_signoff(doc: &Document) -> Vec<usize> {
+    let n = doc.blocks.len();
+    let para = |i: usize| match doc.blocks.get(i) {
+        Some(Block::Paragraph { lines }) => Some(estimated_lines(lines)),
+        _ => None,
+    };
+    if doc.signoff.is_none() || n == 0 {
+        return Vec::new();
     }
+    match para(n - 1) {
+        Some(1) if n >= 2 && para(n - 2).is_some() => vec![n - 2, n - 1],
+        Some(_) => vec![n - 1],
+        None => Vec::new(),
+    }
+}
+
+/// 落款, placed by the model's rule ([`SignOff::lines`]): one empty line, then the agency's
+/// line(s) and the date, each its own right-aligned paragraph with the right indent the rule
+/// gives, in whole twips of the grid's character pitch.
+fn signoff(s: &SignOff) -> Vec<Paragraph> {
     let twips = |half: i64| (CHAR_PITCH * half.max(0) / 2).to_twips() as i32;
     let mut out: Vec<Paragraph> = (0..SIGNOFF_GAP_LINES)
         .map(|_| Paragraph::new().style(styles::BODY).keep_next(true))
         .collect();
-    for (text, right) in [(&s.agency, a_right), (&s.date, d_right)] {
-        out.push(text_paragraph(styles::SIGN_OFF, text, false).indent(
+    for l in s.lines() {
+        out.push(text_paragraph(styles::SIGN_OFF, &l.text, false).indent(
             Some(0),
             Some(SpecialIndentType::FirstLine(0)),
-            Some(twips(right)),
+            Some(twips(l.right_half_chars)),
             None,
         ));
     }
@@ -447,7 +481,6 @@ mod tests {
             date: "2021年1月20日".into(),
         });
         assert_eq!(ps.len(), SIGNOFF_GAP_LINES + 2);
-        assert_eq!(half_chars("2021年1月20日"), 13);
     }
 
     #[test]
