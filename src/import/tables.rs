@@ -260,7 +260,7 @@ pub(crate) fn read(src: &Source, template: &Template, diags: &mut Vec<Diagnostic
             }
         }
         for (key, v) in values {
-            set_path(&mut out, &key, v);
+            crate::init::insert_path(&mut out, &key, v);
         }
     }
     (out, rows_found)
@@ -435,24 +435,5 @@ fn value(template: &Template, key: &str, kind: CellKind, cell: &Cell, diags: &mu
                 }
             }
         }
-    }
-}
-
-/// Sets `a.b.c` in a JSON object tree, creating objects on the way. The first segment is
-/// the table id.
-fn set_path(root: &mut Map<String, Value>, key: &str, v: Value) {
-    let mut parts = key.split('.').peekable();
-    let mut at = root;
-    while let Some(p) = parts.next() {
-        if parts.peek().is_none() {
-            at.insert(p.to_string(), v);
-            return;
-        }
-        let next = at.entry(p.to_string()).or_insert_with(|| Value::Object(Map::new()));
-        if !next.is_object() {
-            *next = Value::Object(Map::new());
-        }
-        let Value::Object(m) = next else { return };
-        at = m;
     }
 }
