@@ -29,6 +29,7 @@ pub mod init;
 pub mod input;
 pub mod layout;
 pub mod model;
+pub mod next_year;
 pub mod output;
 pub mod render;
 pub mod schema;

@@ -28,6 +28,10 @@ pub struct Rule {
     /// This year's cells subtracted.
     #[serde(default)]
     pub minus: Vec<String>,
+    /// This year's cell that `init --from` sets to the carried value too, so that the year's
+    /// identities hold while nothing else is entered (四、结转下年度 = 二、上年结转 keeps I-1).
+    #[serde(default)]
+    pub balance: Option<String>,
     /// Whether `--strict` makes a finding an error (false: a notice that stays a warning).
     pub strict: bool,
     /// What to do about a finding.
@@ -50,6 +54,7 @@ pub struct Instance<'a> {
     pub last: Vec<String>,
     pub plus: Vec<String>,
     pub minus: Vec<String>,
+    pub balance: Option<String>,
 }
 
 /// How an instance fits last year's format and this year's.
@@ -76,15 +81,19 @@ impl Rule {
                 last: sub(&self.last),
                 plus: sub(&self.plus),
                 minus: sub(&self.minus),
+                balance: self.balance.as_ref().map(|b| b.replace("{}", item)),
             }
         })
     }
 }
 
 impl Instance<'_> {
-    /// This year's keys: the cell, then the terms added and subtracted.
+    /// This year's keys: the cell, the terms added and subtracted, and the balance.
     pub fn this_year_keys(&self) -> impl Iterator<Item = &String> {
-        std::iter::once(&self.this).chain(&self.plus).chain(&self.minus)
+        std::iter::once(&self.this)
+            .chain(&self.plus)
+            .chain(&self.minus)
+            .chain(&self.balance)
     }
 
     /// Whether the instance holds between a report in format `last` and the next in `this`.
