@@ -10,7 +10,7 @@
 //! is named in a note. `date` is [`crate::input::DATE_PLACEHOLDER`].
 
 use crate::crosscheck::series::Entry;
-use crate::diag::{Diagnostic, Locus};
+use crate::diag::{Diagnostic, Locus, Severity};
 use crate::error::{Class, Error};
 use crate::input::{Block, Report};
 use crate::template::carry::{self, Fit};
@@ -44,7 +44,8 @@ pub struct NextYear {
 #[derive(Debug, Clone)]
 pub enum FromError {
     /// Last year's report has errors (read as published: identity failures do not count).
-    /// Every diagnostic of it, in reading order.
+    /// Every error of it, in reading order; its warnings are left to `validate` (the
+    /// as-published identity warnings would only add noise to a refusal).
     Rejected(Vec<Diagnostic>),
     /// The options do not fit last year's report (class `argument`), or the report made does
     /// not validate (class `internal`: a bug).
@@ -62,7 +63,10 @@ pub fn next_year(last_bytes: &[u8], opts: &Options<'_>) -> Result<NextYear, From
     let (last, diags) = crate::load(last_bytes, published);
     let last = match last {
         Some(c) if !crate::diag::has_errors(&diags) => c,
-        _ => return Err(FromError::Rejected(diags)),
+        _ => {
+            let errors = diags.into_iter().filter(|d| d.severity == Severity::Error).collect();
+            return Err(FromError::Rejected(errors));
+        }
     };
     let from = &last.report;
     let year = opts.year.unwrap_or(from.year + 1);
@@ -318,7 +322,7 @@ fn compute_totals(report: &mut Value) -> Result<Checked, FromError> {
     let checked = match checked {
         Some(c) if !crate::diag::has_errors(&diags) => c,
         _ => {
-            let first = diags.iter().find(|d| d.severity == crate::diag::Severity::Error);
+            let first = diags.iter().find(|d| d.severity == Severity::Error);
             return Err(internal(format!(
                 "the report made does not validate: {}",
                 first.map_or("unreadable".into(), |d| format!("{}: {}", d.locus, d.message))
