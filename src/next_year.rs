@@ -134,8 +134,8 @@ pub fn next_year(last_bytes: &[u8], opts: &Options<'_>) -> Result<NextYear, From
     notes.extend(
         crate::crosscheck::series::check(
             &[
-                (format!("the {} report", from.year), Entry::of(&last)),
-                (format!("the new {year} report"), Entry::of(&checked)),
+                ("last year's report".to_string(), Entry::of(&last)),
+                ("the new report".to_string(), Entry::of(&checked)),
             ],
             false,
         )
@@ -234,9 +234,8 @@ fn carry_cells(last: &Checked, format: Format, year: i64, root: &mut Map<String,
                     "no-counterpart",
                     validate::locus(old, &inst.last[0]),
                     format!(
-                        "last year's {} {} no counterpart in the {format} format: dropped ({})",
-                        terms(last, &inst.last),
-                        if inst.last.len() == 1 { "has" } else { "have" },
+                        "last year's {}: no counterpart in the {format} format, dropped ({})",
+                        terms(last, &inst.last, from, &inst.last[0]),
                         inst.rule.statement
                     ),
                 )
@@ -267,8 +266,8 @@ fn carry_cells(last: &Checked, format: Format, year: i64, root: &mut Map<String,
                             "from-empty-cell",
                             validate::locus(new, &inst.this),
                             format!(
-                                "last year's {} give no count: 0 written ({})",
-                                terms(last, &inst.last),
+                                "no count follows from last year's {}: 0 written ({})",
+                                terms(last, &inst.last, format, &inst.this),
                                 inst.rule.statement
                             ),
                         )
@@ -280,21 +279,16 @@ fn carry_cells(last: &Checked, format: Format, year: i64, root: &mut Map<String,
     }
 }
 
-/// Last year's cells named by their column (their row when the column is blank) with their
-/// values: 「上一年项目数量 396, 本年增/减 empty」.
-fn terms(last: &Checked, keys: &[String]) -> String {
-    let template = last.report.format.template();
+/// Last year's cells with their values, each named against `reference` (a cell of `format`,
+/// [`carry::name_against`]): 「上一年项目数量 = 396, 本年增/减 = 0」.
+fn terms(last: &Checked, keys: &[String], format: Format, reference: &str) -> String {
+    let reference = &format.template().keys()[reference];
     keys.iter()
         .map(|k| {
-            let kc = &template.keys()[k];
-            let name = if kc.col_label.is_empty() {
-                &kc.row_label
-            } else {
-                &kc.col_label
-            };
+            let name = carry::name_against(last.report.format, k, reference);
             match last.values[k].text() {
-                t if t.is_empty() => format!("{name} empty"),
-                t => format!("{name} {t}"),
+                t if t.is_empty() => format!("{name} (empty)"),
+                t => format!("{name} = {t}"),
             }
         })
         .collect::<Vec<_>>()

@@ -154,6 +154,31 @@ fn a_2019_format_report_becomes_a_2021_one_with_a_note_for_each_cell_without_cou
 }
 
 #[test]
+fn an_empty_cell_of_last_year_carries_nothing_and_is_named() {
+    let dir = common::temp_dir("from-null");
+    let mut last = read_json(&example("huaian-2024.json"));
+    last["requests"]["carried_forward"]["natural"] = Value::Null;
+    let path = write_json(&dir, "n.json", &last);
+    let (next, notes) = init_from(&path, &["--diagnostics", "json"]);
+    assert_eq!(next["requests"]["carried_over"]["natural"], 0);
+    assert_eq!(next["requests"]["carried_over"]["total"], 0);
+    let lines: Vec<Value> = notes.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // The empty cell, and the printed total 103 that the new total (computed: 0) cannot follow.
+    let rules: Vec<&str> = lines.iter().map(|l| l["rule"].as_str().unwrap()).collect();
+    assert_eq!(rules, ["from-empty-cell", "X-carry"], "{notes}");
+    assert_eq!(lines[1]["locus"]["key"], "requests.carried_over.total");
+    assert_eq!(lines[0]["locus"]["key"], "requests.carried_over.natural");
+    assert!(
+        lines[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("no count follows from last year's 四、结转下年度继续办理 (empty)"),
+        "{notes}"
+    );
+    assert_eq!(validate(&dir, &next), (0, vec!["date-placeholder".to_string()]));
+}
+
+#[test]
 fn a_2019_format_report_stays_in_its_format_for_2020_and_carries_the_item_counts() {
     let dir = common::temp_dir("from-2019");
     let mut last = read_json(&example("pingtan-2019.json"));

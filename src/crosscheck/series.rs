@@ -135,17 +135,7 @@ fn follows(inst: &Instance<'_>, last: (i64, &str, &Entry), this: (i64, &Entry), 
     let now = int(c1, &inst.this)?;
     let template = c1.format.template();
     let this_cell = &template.keys()[&inst.this];
-    // A term is named by the part of its label that differs from this year's cell.
-    let name = |format: Format, key: &str| {
-        let kc = &format.template().keys()[key];
-        if kc.row_label == this_cell.row_label {
-            kc.col_label.clone()
-        } else if kc.col_label == this_cell.col_label {
-            kc.row_label.clone()
-        } else {
-            format!("{} × {}", kc.row_label, kc.col_label)
-        }
-    };
+    let name = |format: Format, key: &str| carry::name_against(format, key, this_cell);
     let mut expected = 0;
     let mut parts = Vec::new();
     for (keys, entry, format, sign) in [

@@ -4,7 +4,7 @@
 //! ([`crate::crosscheck::series`]) compare consecutive years with them, and `init --from`
 //! ([`crate::next_year`]) fills next year's report from them.
 
-use super::Format;
+use super::{Format, KeyCell};
 use serde::Deserialize;
 use std::collections::BTreeSet;
 
@@ -131,6 +131,24 @@ pub fn keys() -> BTreeSet<String> {
             v
         })
         .collect()
+}
+
+/// A cell of `format` named by the part of its printed labels that differs from `reference`'s:
+/// its column in the same row (现行有效件数), its row in the same column (四、结转下年度继续办理),
+/// else both.
+pub fn name_against(format: Format, key: &str, reference: &KeyCell) -> String {
+    let Some(kc) = format.template().keys().get(key) else {
+        return key.to_string();
+    };
+    if kc.row_label == reference.row_label && !kc.col_label.is_empty() {
+        kc.col_label.clone()
+    } else if kc.col_label == reference.col_label && !kc.row_label.is_empty() {
+        kc.row_label.clone()
+    } else if kc.row_label.is_empty() {
+        kc.col_label.clone()
+    } else {
+        format!("{} × {}", kc.row_label, kc.col_label)
+    }
 }
 
 fn from_json(src: &str) -> Result<Vec<Rule>, String> {
