@@ -91,8 +91,9 @@ pub fn next_year(last_bytes: &[u8], opts: &Options<'_>) -> Result<NextYear, From
 
     let template = format.template();
     let title = title(from, year, agency, &mut notes);
-    let Value::Object(skeleton) = crate::init::skeleton(format, Some(year), Some(agency)) else {
-        unreachable!("a skeleton is an object")
+    let skeleton = match crate::init::skeleton(format, Some(year), Some(agency)) {
+        Value::Object(m) => m,
+        _ => Map::new(), // a skeleton is always an object
     };
     // The skeleton's fields in its order, with last year's agency_id, title and prose.
     let mut root = Map::new();
