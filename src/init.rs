@@ -40,6 +40,24 @@ pub fn skeleton(format: Format, year: Option<i64>, agency: Option<&str>) -> Valu
     Value::Object(root)
 }
 
+/// `report` (a skeleton) with `date` set to [`crate::input::DATE_PLACEHOLDER`] after its
+/// title: what `nianbao init` prints, so that the clerk sees where the 成文日期 goes and
+/// `validate` warns (`date-placeholder`) until it is written.
+pub fn with_date_placeholder(report: Value) -> Value {
+    let Value::Object(m) = report else {
+        return report;
+    };
+    let mut out = Map::new();
+    for (k, v) in m {
+        let title = k == "title";
+        out.insert(k, v);
+        if title {
+            out.insert("date".into(), json!(crate::input::DATE_PLACEHOLDER));
+        }
+    }
+    Value::Object(out)
+}
+
 /// Sets the value at a dotted template key (`requests.new.natural`), creating the objects on
 /// the way; a non-object in the way leaves the report unchanged.
 pub fn insert_path(root: &mut Map<String, Value>, key: &str, value: Value) {

@@ -16,6 +16,9 @@
 //! 7. [`render::render`] runs the whole job for one report in memory; [`batch`] runs it over
 //!    archives on all cores, writing through [`output::write_atomic`].
 //!
+//! 8. [`next_year::next_year`] begins next year's report from last year's (`init --from`), by
+//!    the year-to-year rules that [`crosscheck::series`] checks ([`template::carry`]).
+//!
 //! The library never prints and never exits; the `nianbao` binary does both.
 
 pub mod batch;
@@ -29,6 +32,7 @@ pub mod init;
 pub mod input;
 pub mod layout;
 pub mod model;
+pub mod next_year;
 pub mod output;
 pub mod render;
 pub mod schema;

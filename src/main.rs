@@ -3,11 +3,11 @@
 
 mod batch_cli;
 mod import_cli;
+mod init_cli;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use nianbao::diag::{Diagnostic, Severity};
 use nianbao::error::{Class, Error};
-use nianbao::template::Format;
 use nianbao::validate::Options;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -82,16 +82,10 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Print a complete skeleton report (every key, all zeros) that validates as it is
-    Init {
-        /// The statute format; default by --year (2019 for 2019–2020, else 2021), 2021 without
-        #[arg(long, value_enum)]
-        format: Option<FormatArg>,
-        #[arg(long)]
-        year: Option<i64>,
-        #[arg(long)]
-        agency: Option<String>,
-    },
+    /// Print a complete skeleton report (every key, all zeros) that validates as it is, or
+    /// next year's report begun from last year's (--from)
+    #[command(after_help = init_cli::INIT_HELP)]
+    Init(init_cli::InitArgs),
     /// Print the JSON Schema (draft 2020-12) of the input contract
     Schema,
     /// Typeset a report to PDF and/or DOCX (both when neither --pdf nor --docx is given)
@@ -196,21 +190,7 @@ fn main() -> ExitCode {
             deny_warnings,
         } => validate(&files, Options { as_published, strict }, deny_warnings, cli.diagnostics),
         Command::CheckSeries { inputs, strict } => check_series(&inputs, strict, cli.diagnostics),
-        Command::Init { format, year, agency } => {
-            let f = match format {
-                Some(FormatArg::F2019) => Format::F2019,
-                Some(FormatArg::F2021) => Format::F2021,
-                None => year.map_or(Format::F2021, Format::for_year),
-            };
-            if let Some(y) = year {
-                if !(2008..=2100).contains(&y) {
-                    let e = Error::new(Class::Argument, "--year must be between 2008 and 2100");
-                    print_operational("init", &e, cli.diagnostics);
-                    return ExitCode::from(2);
-                }
-            }
-            print_json(&nianbao::init::skeleton(f, year, agency.as_deref()))
-        }
+        Command::Init(args) => init_cli::run(&args, cli.diagnostics),
         Command::Schema => print_json(&nianbao::schema::json_schema()),
         Command::Render { file, output, render } => render_one(&file, output.as_deref(), &render, cli.diagnostics),
         Command::Batch(args) => batch_cli::run(&args, cli.diagnostics),

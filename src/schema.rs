@@ -51,7 +51,7 @@ pub fn json_schema() -> Value {
     );
     properties.insert("title".into(), json!({"description": "标题，每个字符串为一行；缺省为「机关名称」「某年政府信息公开工作年度报告」两行",
         "anyOf": [{"type": "string", "minLength": 1, "pattern": "\\S"}, {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1, "pattern": "\\S"}}]}));
-    properties.insert("date".into(), json!({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", "description": "成文日期 YYYY-MM-DD：落款日期及文档元数据日期"}));
+    properties.insert("date".into(), json!({"type": "string", "pattern": format!("^([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}|{})$", crate::input::DATE_PLACEHOLDER), "description": "成文日期 YYYY-MM-DD：落款日期及文档元数据日期；nianbao init 写入的占位符 \"YYYY-MM-DD\" 须改为实际日期（未改时警告 date-placeholder，不打印落款日期）"}));
     properties.insert(
         "preamble".into(),
         with_description(blocks.clone(), "「一、总体情况」之前的导语段落"),

@@ -6,6 +6,8 @@
 //! The JSON files are compiled into the library, and [`Template::from_json`] checks each one
 //! consistent (rectangular grid, spans inside the grid, every key on exactly one cell).
 
+pub mod carry;
+
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;

@@ -173,9 +173,17 @@ fn skeletons() -> Vec<(&'static [&'static str], Value)> {
 }
 
 #[test]
-fn init_skeletons_validate_without_any_diagnostic() {
+fn init_skeletons_validate_with_only_the_date_placeholder_warning() {
     for (args, skeleton) in skeletons() {
+        assert_eq!(skeleton["date"], "YYYY-MM-DD", "{args:?}");
         let text = serde_json::to_string_pretty(&skeleton).unwrap();
+        let o = validate(Input::Stdin(text.as_bytes()), &[]);
+        let rules: Vec<&str> = o.json.iter().map(|d| d["rule"].as_str().unwrap()).collect();
+        assert!(o.code == 0 && rules == ["date-placeholder"], "{args:?}:\n{}", o.human);
+        // Once the clerk writes the date, nothing is left to say.
+        let mut dated = skeleton.clone();
+        dated["date"] = serde_json::json!(format!("{}-01-20", skeleton["year"].as_i64().unwrap() + 1));
+        let text = serde_json::to_string_pretty(&dated).unwrap();
         let o = validate(Input::Stdin(text.as_bytes()), &[]);
         assert!(o.code == 0 && o.human.is_empty(), "{args:?}:\n{}", o.human);
     }

@@ -3,15 +3,13 @@
 //! 现行有效件数 should follow from last year's.
 
 use crate::diag::{Diagnostic, Locus, Severity};
+use crate::template::carry::{self, Fit, Instance, Rule};
 use crate::template::Format;
 use crate::validate::{Checked, Value};
 use std::collections::BTreeMap;
 
-/// The applicant columns of table 三 and its total.
-const COLUMNS: [&str; 7] = ["natural", "commercial", "research", "social", "legal", "other", "total"];
-
-/// What the series checks need of one report: its agency, year, format and the cells of
-/// table 三's carry-over rows and table 二's normative rows (a few dozen integers).
+/// What the series checks need of one report: its agency, year, format and the cells the
+/// year-to-year rules read ([`carry::keys`]: a few dozen integers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     key: String,
@@ -24,12 +22,7 @@ pub struct Entry {
 impl Entry {
     /// The part of a checked report the series checks read.
     pub fn of(c: &Checked) -> Entry {
-        let wanted = |k: &str| {
-            k.starts_with("requests.carried_over.")
-                || k.starts_with("requests.carried_forward.")
-                || k.starts_with("proactive.rules.")
-                || k.starts_with("proactive.normative_documents.")
-        };
+        let wanted = carry::keys();
         Entry {
             key: agency_key(c),
             agency: c.report.agency.clone(),
@@ -38,7 +31,7 @@ impl Entry {
             values: c
                 .values
                 .iter()
-                .filter(|(k, _)| wanted(k))
+                .filter(|(k, _)| wanted.contains(k.as_str()))
                 .filter_map(|(k, v)| match v {
                     Value::Int(i) => Some((k.clone(), *i)),
                     _ => None,
@@ -77,9 +70,9 @@ fn cell_locus(c: &Entry, key: &str) -> Locus {
 }
 
 /// Checks every agency's consecutive years among `reports` (file name, checked report).
-/// Findings are warnings (X-carry errors when `strict`; X-in-force stays a warning, since
-/// revisions and expiries legitimately break it): X-carry, X-in-force, X-series-gap,
-/// X-series-duplicate.
+/// Findings are warnings: the year-to-year rules of `templates/carry.json` (X-carry, an error
+/// when `strict`; X-in-force and X-previous, notices that stay warnings, since revisions and
+/// recounts legitimately break them), X-series-gap, X-series-duplicate.
 pub fn check(reports: &[(String, Entry)], strict: bool) -> Vec<SeriesFinding> {
     let mut by_agency: BTreeMap<&str, Vec<(i64, &str, &Entry)>> = BTreeMap::new();
     for (file, c) in reports {
@@ -119,61 +112,80 @@ pub fn check(reports: &[(String, Entry)], strict: bool) -> Vec<SeriesFinding> {
                 });
                 continue;
             }
-            for col in COLUMNS {
-                let over = format!("requests.carried_over.{col}");
-                let forward = format!("requests.carried_forward.{col}");
-                let (Some(now), Some(before)) = (int(c1, &over), int(c0, &forward)) else {
+            for inst in carry::rules().iter().flat_map(Rule::instances) {
+                if inst.fit(c0.format, c1.format) != Fit::Both {
                     continue;
-                };
-                if now != before {
-                    let mut d = Diagnostic::warning(
-                        "X-carry",
-                        cell_locus(c1, &over),
-                        format!(
-                            "{y1} carries over {now} applications, but {y0} ({f0}) carried {before} forward (四、结转下年度继续办理)"
-                        ),
-                    )
-                    .with_hint("二、上年结转 must equal last year's 四、结转下年度继续办理; correct whichever report is wrong");
-                    if strict {
-                        d.severity = Severity::Error;
-                    }
+                }
+                if let Some(d) = follows(&inst, (y0, f0, c0), (y1, c1), strict) {
                     out.push(SeriesFinding {
                         file: f1.to_string(),
                         diagnostic: d,
                     });
                 }
             }
-            if c0.format == Format::F2021 && c1.format == Format::F2021 {
-                for row in ["rules", "normative_documents"] {
-                    let get = |c: &Entry, col: &str| int(c, &format!("proactive.{row}.{col}"));
-                    let (Some(prev), Some(issued), Some(repealed), Some(now)) = (
-                        get(c0, "in_force"),
-                        get(c1, "issued"),
-                        get(c1, "repealed"),
-                        get(c1, "in_force"),
-                    ) else {
-                        continue;
-                    };
-                    let expected = prev + issued - repealed;
-                    if now != expected {
-                        let key = format!("proactive.{row}.in_force");
-                        out.push(SeriesFinding {
-                            file: f1.to_string(),
-                            diagnostic: Diagnostic::warning(
-                                "X-in-force",
-                                cell_locus(c1, &key),
-                                format!(
-                                    "{y1} has {now} in force; {y0}'s {prev} + {issued} issued − {repealed} repealed = {expected}"
-                                ),
-                            )
-                            .with_hint("a notice, not necessarily a mistake: revisions and expiries also change 现行有效件数"),
-                        });
-                    }
-                }
-            }
         }
     }
     out
+}
+
+/// The finding when `inst` does not hold from last year's report to this year's: this year's
+/// cell against the sum it should have, both years' cells named with their values.
+fn follows(inst: &Instance<'_>, last: (i64, &str, &Entry), this: (i64, &Entry), strict: bool) -> Option<Diagnostic> {
+    let ((y0, f0, c0), (y1, c1)) = (last, this);
+    let now = int(c1, &inst.this)?;
+    let template = c1.format.template();
+    let this_cell = &template.keys()[&inst.this];
+    let name = |format: Format, key: &str| carry::name_against(format, key, this_cell);
+    let mut expected = 0;
+    let mut parts = Vec::new();
+    for (keys, entry, format, sign) in [
+        (&inst.last, c0, c0.format, 1),
+        (&inst.plus, c1, c1.format, 1),
+        (&inst.minus, c1, c1.format, -1),
+    ] {
+        for k in keys {
+            let v = int(entry, k)?;
+            expected += sign * v;
+            let op = match (parts.is_empty(), sign) {
+                (true, _) => "",
+                (false, 1) => "+ ",
+                (false, _) => "− ",
+            };
+            parts.push(format!("{op}{} {v}", name(format, k)));
+        }
+    }
+    if now == expected {
+        return None;
+    }
+    let simple = inst.last.len() == 1 && inst.plus.is_empty() && inst.minus.is_empty();
+    let message = if simple {
+        format!(
+            "{y1} has {now}, but {y0} ({f0}) has {} ({})",
+            parts[0], inst.rule.statement
+        )
+    } else {
+        format!(
+            "{y1} has {now}, but {y0} ({f0}): {} = {expected} ({})",
+            parts.join(" "),
+            inst.rule.statement
+        )
+    };
+    let mut d = Diagnostic::warning(rule_id(&inst.rule.id), cell_locus(c1, &inst.this), message)
+        .with_hint(inst.rule.hint.clone());
+    if strict && inst.rule.strict {
+        d.severity = Severity::Error;
+    }
+    Some(d)
+}
+
+/// The `'static` rule id of a bundled rule (diagnostics carry `&'static str`).
+fn rule_id(id: &str) -> &'static str {
+    match id {
+        "X-carry" => "X-carry",
+        "X-in-force" => "X-in-force",
+        "X-previous" => "X-previous",
+        _ => "X-series",
+    }
 }
 
 #[cfg(test)]
@@ -262,5 +274,28 @@ mod tests {
         assert_eq!(f[0].diagnostic.rule, "X-in-force");
         assert_eq!(f[0].diagnostic.severity, Severity::Warning);
         assert!(f[0].diagnostic.message.contains("= 453"));
+    }
+
+    #[test]
+    fn previous_item_counts_follow_last_years_count_and_change_as_a_notice() {
+        let a = checked(
+            2019,
+            Format::F2019,
+            "某局",
+            &[("proactive.penalty.previous", 2648), ("proactive.penalty.change", -18)],
+        );
+        let b = checked(2020, Format::F2019, "某局", &[("proactive.penalty.previous", 2648)]);
+        let f = check(&[("a".into(), a.clone()), ("b".into(), b)], true);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert_eq!(f[0].diagnostic.rule, "X-previous");
+        assert_eq!(f[0].diagnostic.severity, Severity::Warning);
+        assert!(
+            f[0].diagnostic
+                .message
+                .contains("上一年项目数量 2648 + 本年增/减 -18 = 2630"),
+            "{f:?}"
+        );
+        let ok = checked(2020, Format::F2019, "某局", &[("proactive.penalty.previous", 2630)]);
+        assert!(check(&[("a".into(), a), ("b".into(), ok)], true).is_empty());
     }
 }

@@ -35,6 +35,10 @@ pub enum Block {
     },
 }
 
+/// The `date` that `nianbao init` writes for the clerk to replace: read as no date (no
+/// sign-off), with the warning `date-placeholder` until it is replaced.
+pub const DATE_PLACEHOLDER: &str = "YYYY-MM-DD";
+
 /// A calendar date (成文日期).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Date {

@@ -547,6 +547,21 @@ impl Reader<'_> {
             self.type_err("$.date", v, "a date string \"YYYY-MM-DD\"");
             return None;
         };
+        if s.value == super::DATE_PLACEHOLDER {
+            let locus = self.at("$.date", v);
+            self.diags.push(
+                Diagnostic::warning(
+                    "date-placeholder",
+                    locus,
+                    format!(
+                        "the date is still the placeholder `{}` that `nianbao init` wrote",
+                        s.value
+                    ),
+                )
+                .with_hint("write the 成文日期 as \"YYYY-MM-DD\", e.g. \"2026-01-20\"; until then no date is printed"),
+            );
+            return None;
+        }
         let parsed = parse_date(&s.value);
         if parsed.is_none() {
             let locus = self.at("$.date", v);
