@@ -43,7 +43,7 @@ fn validate_reads_standard_input() {
     let r = run(&["validate", "-"], Some(bad.as_bytes()));
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.starts_with("<stdin>: error[I-4]: 表四 行政复议 总计: "),
+        r.stderr.starts_with("<stdin>:38:71: error[I-4]: 表四 行政复议 总计: "),
         "{}",
         r.stderr
     );
@@ -85,12 +85,16 @@ fn several_files_exit_with_the_worst_code_and_each_is_named() {
     assert_eq!(code(&[&valid, &warned]).code, 0);
     let r = code(&[&warned, &rejected, &valid]);
     assert_eq!(r.code, 1);
-    assert_contains(&r.stderr, &format!("{}: warning[null-cell]: ", warned.display()));
-    assert_contains(&r.stderr, &format!("{}: error[I-4]: ", rejected.display()));
+    assert_contains(&r.stderr, &format!("{}:20:18: warning[null-cell]: ", warned.display()));
+    assert_contains(&r.stderr, &format!("{}:38:71: error[I-4]: ", rejected.display()));
+    assert_contains(
+        &r.stderr,
+        &format!("error: 1 error, 0 warnings in {}\n", rejected.display()),
+    );
     // A missing file does not stop the others from being checked.
     let r = code(&[&missing, &rejected, &valid]);
     assert_eq!(r.code, 2);
-    assert_contains(&r.stderr, &format!("{}: error[I-4]: ", rejected.display()));
+    assert_contains(&r.stderr, &format!("{}:38:71: error[I-4]: ", rejected.display()));
     assert_eq!(code(&[&rejected, &missing]).code, 2);
 }
 
@@ -172,13 +176,40 @@ fn skeletons() -> Vec<(&'static [&'static str], Value)> {
     INIT.iter().map(|a| (*a, stdout_json(a))).collect()
 }
 
+/// A skeleton validates as it is; its only diagnostics are the reminders that its prose
+/// sections are still empty (`[]`), one per section, each at its key.
 #[test]
-fn init_skeletons_validate_without_any_diagnostic() {
+fn init_skeletons_validate_with_only_the_empty_section_reminders() {
     for (args, skeleton) in skeletons() {
         let text = serde_json::to_string_pretty(&skeleton).unwrap();
         let o = validate(Input::Stdin(text.as_bytes()), &[]);
-        assert!(o.code == 0 && o.human.is_empty(), "{args:?}:\n{}", o.human);
+        assert_eq!(o.code, 0, "{args:?}:\n{}", o.human);
+        let sections: Vec<&String> = skeleton["sections"].as_object().expect("sections").keys().collect();
+        assert_eq!(o.json.len(), sections.len(), "{args:?}:\n{}", o.human);
+        for k in sections {
+            o.warns(
+                "empty-section",
+                &format!("$.sections.{k} ({}:{})", line_of(&text, k), col_of(&text, k)),
+            );
+        }
     }
+}
+
+/// The line and column of the value of `"key": ` in `text` (the first one).
+fn position_of(text: &str, key: &str) -> (usize, usize) {
+    let needle = format!("\"{key}\": ");
+    let at = text.find(&needle).expect("key in text") + needle.len();
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[..at].rsplit('\n').next().expect("line").chars().count() + 1;
+    (line, column)
+}
+
+fn line_of(text: &str, key: &str) -> usize {
+    position_of(text, key).0
+}
+
+fn col_of(text: &str, key: &str) -> usize {
+    position_of(text, key).1
 }
 
 #[test]

@@ -185,7 +185,7 @@ fn a_changed_number_in_a_real_sentence_is_found() {
             found[0]
         );
         assert!(
-            found[0].contains(&format!("({line}:")),
+            found[0].contains(&format!(":{line}:")),
             "{file} 「{to}」 is on line {line}: {}",
             found[0]
         );
