@@ -423,6 +423,25 @@ fn diagnostic_json(file: &str, d: &Diagnostic) -> serde_json::Value {
     if let Some(c) = d.locus.cell() {
         v["cell"] = c.into();
     }
+    if !d.related.is_empty() {
+        v["related"] = d.related.iter().map(place_json).collect();
+    }
+    v
+}
+
+/// A place that takes part in a diagnostic: `cell`, `json_path`, `line`, `column` as known.
+fn place_json(l: &nianbao::diag::Locus) -> serde_json::Value {
+    let mut v = serde_json::json!({"location": l.to_string()});
+    if let Some(c) = l.cell() {
+        v["cell"] = c.into();
+    }
+    if let Some(p) = l.json_path() {
+        v["json_path"] = p.into();
+    }
+    if let Some(p) = l.pos() {
+        v["line"] = p.line.into();
+        v["column"] = p.column.into();
+    }
     v
 }
 

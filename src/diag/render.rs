@@ -89,11 +89,14 @@ impl<'a> Source<'a> {
     }
 }
 
-/// Whether diagnostics written to standard error should be coloured: on a terminal, unless
-/// `NO_COLOR` is set (to anything non-empty, as no-color.org says).
+/// Whether diagnostics written to standard error should be coloured: on a terminal (or when
+/// `CLICOLOR_FORCE` is set to anything but `0`), unless `NO_COLOR` is set to anything
+/// non-empty (no-color.org).
 pub fn colour_stderr() -> bool {
     use std::io::IsTerminal;
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    let set = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    let forced = set("CLICOLOR_FORCE").is_some_and(|v| v != "0");
+    set("NO_COLOR").is_none() && (forced || std::io::stderr().is_terminal())
 }
 
 fn severity_name(s: Severity) -> &'static str {
@@ -140,25 +143,23 @@ pub fn human(file: &str, source: Option<&Source>, d: &Diagnostic, colour: bool) 
         paint(&format!(": {place}{}", d.message), bold, colour),
     );
 
-    let mut messages: Vec<String> = Vec::new();
+    // Cells of the same table as the diagnostic's are labelled by row and column alone.
+    let short = |l: &Locus| match (l, &d.locus) {
+        (Locus::Cell { table, .. }, Locus::Cell { table: t0, .. }) if table == t0 => {
+            let s = l.to_string();
+            s.strip_prefix(table.as_str())
+                .map_or(s.clone(), |r| r.trim_start().to_string())
+        }
+        _ => l.to_string(),
+    };
+    let (written, unwritten): (Vec<&Locus>, Vec<&Locus>) = d.related.iter().partition(|l| l.pos().is_some());
     let excerpt = source.zip(pos).and_then(|(src, p)| {
         let primary = src.token(p)?;
-        // Cells of the same table are labelled by row and column alone.
-        let short = |l: &Locus| match (l, &d.locus) {
-            (Locus::Cell { table, .. }, Locus::Cell { table: t0, .. }) if table == t0 => {
-                let s = l.to_string();
-                s.strip_prefix(table.as_str())
-                    .map_or(s.clone(), |r| r.trim_start().to_string())
-            }
-            _ => l.to_string(),
-        };
-        let drawn: Vec<(Range<usize>, String)> = d
-            .related
+        let drawn: Vec<(Range<usize>, String)> = written
             .iter()
+            .take(MAX_DRAWN)
             .filter_map(|l| Some((src.token(l.pos()?)?, short(l))))
-            .take(MAX_DRAWN + 1)
             .collect();
-        let drawn = if drawn.len() > MAX_DRAWN { Vec::new() } else { drawn };
         let first = drawn.iter().map(|(r, _)| r.start).chain([primary.start]).min()?;
         let last = drawn.iter().map(|(r, _)| r.end).chain([primary.end]).max()?;
         let line0 = src.lines.partition_point(|&s| s <= first);
@@ -177,17 +178,31 @@ pub fn human(file: &str, source: Option<&Source>, d: &Diagnostic, colour: bool) 
         }
         Some(snippet)
     });
-    let drawn_all = excerpt.is_some() && d.related.len() <= MAX_DRAWN && d.related.iter().all(|l| l.pos().is_some());
-    if !d.related.is_empty() && !drawn_all {
-        let listed: Vec<String> = d
-            .related
+    let mut messages: Vec<String> = Vec::new();
+    let undrawn = if excerpt.is_some() {
+        written.get(MAX_DRAWN..).unwrap_or_default()
+    } else {
+        &written[..]
+    };
+    if !undrawn.is_empty() {
+        let listed: Vec<String> = undrawn
             .iter()
-            .map(|l| match l.pos() {
-                Some(p) => format!("{l} ({}:{})", p.line, p.column),
-                None => l.to_string(),
-            })
+            .filter_map(|l| l.pos().map(|p| format!("{} ({}:{})", short(l), p.line, p.column)))
             .collect();
-        messages.push(format!("taking part: {}", listed.join("; ")));
+        let more = if excerpt.is_some() { "also " } else { "" };
+        messages.push(format!("{more}taking part: {}", listed.join("; ")));
+    }
+    match unwritten.len() {
+        0 => {}
+        n @ 1..=4 => {
+            let names: Vec<String> = unwritten.iter().map(|l| short(l)).collect();
+            let s = if n == 1 { "" } else { "s" };
+            messages.push(format!(
+                "taking part, not written (0, or computed): the cell{s} {}",
+                names.join("; ")
+            ));
+        }
+        n => messages.push(format!("{n} more cells taking part are not written (0, or computed)")),
     }
     let mut group = Group::with_level(level.clone());
     if let Some(s) = excerpt {
