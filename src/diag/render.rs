@@ -164,7 +164,11 @@ pub fn human(file: &str, source: Option<&Source>, d: &Diagnostic, colour: bool) 
         let last = drawn.iter().map(|(r, _)| r.end).chain([primary.end]).max()?;
         let line0 = src.lines.partition_point(|&s| s <= first);
         let from = src.lines[line0 - 1];
-        let to = src.text[last..].find('\n').map_or(src.text.len(), |i| last + i);
+        let mut to = src.text[last..].find('\n').map_or(src.text.len(), |i| last + i);
+        // A CRLF file: the excerpt ends before the carriage return.
+        if to > last && src.text.as_bytes()[to - 1] == b'\r' {
+            to -= 1;
+        }
         let shift = |r: &Range<usize>| r.start - from..r.end - from;
         let label = match &d.locus {
             Locus::Cell { .. } if !drawn.is_empty() => Some(short(&d.locus)),

@@ -386,7 +386,7 @@ impl Reader<'_> {
                     column: None,
                 },
                 "missing field `sections`",
-                "add \"sections\": {\"overview\": [], \"problems\": [], \"other\": []}",
+                "add \"sections\": {\"overview\": [\"…\"], \"problems\": [\"…\"], \"other\": [\"…\"]} (write [\"无\"] where there is nothing to report)",
             ),
         }
 
