@@ -221,7 +221,17 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
 fn print_record(r: &Record, verbose: bool, how: DiagFormat) {
     let name = r.input.display().to_string();
     match r.status {
-        Status::Rejected => print_diagnostics(&name, None, &r.diagnostics, how),
+        Status::Rejected => {
+            // The excerpts come from the file as it is now (read again only for human output;
+            // a file changed since is shown as it is, and positions past its end lose the excerpt).
+            let source = match how {
+                DiagFormat::Human => std::fs::File::open(&r.input)
+                    .and_then(nianbao::input::read_limited)
+                    .ok(),
+                DiagFormat::Json => None,
+            };
+            print_diagnostics(&name, source.as_deref(), &r.diagnostics, how)
+        }
         Status::Failed => {
             print_diagnostics(&name, None, &r.diagnostics, how);
             let e = r

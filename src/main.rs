@@ -420,7 +420,7 @@ fn diagnostic_json(file: &str, d: &Diagnostic) -> serde_json::Value {
     if let Some(p) = d.locus.json_path() {
         v["json_path"] = p.into();
     }
-    if let Some(c) = d.locus.cell() {
+    if let Some(c) = d.locus.cell().or_else(|| d.cell.clone()) {
         v["cell"] = c.into();
     }
     if !d.related.is_empty() {

@@ -252,6 +252,19 @@ pub fn locus(template: &Template, key: &str) -> Locus {
     }
 }
 
+/// Names the printed cell of every diagnostic located at the JSON path of one of the
+/// template's values (`$.requests.new.natural` → 表三 一、本年新收政府信息公开申请数量 × 自然人).
+pub fn name_cells(template: &Template, diags: &mut [Diagnostic]) {
+    for d in diags {
+        if let Locus::Path { path, .. } = &d.locus {
+            let key = path.strip_prefix("$.").filter(|k| template.keys().contains_key(*k));
+            if let Some(k) = key {
+                d.cell = Some(locus(template, k).to_string());
+            }
+        }
+    }
+}
+
 /// [`locus`], with where the cell's key is written in the input (from
 /// [`Report::positions`](crate::input::Report::positions)) when it is.
 pub fn locus_at(template: &Template, key: &str, positions: &BTreeMap<String, Pos>) -> Locus {

@@ -158,6 +158,8 @@ fn mirrors_paths_names_broken_reports_and_writes_a_report() {
     let names = |file: &str, what: &str| r.stderr.lines().any(|l| l.contains(file) && l.contains(what));
     assert!(names("broken.json:", ": error[json-syntax]: "), "{}", r.stderr);
     assert!(names("identity.json:", ": error[I-1]: "), "{}", r.stderr);
+    // A rejected report's diagnostics show its source line, as `validate` does.
+    assert!(r.stderr.contains("2 |   \"year\": \n"), "{}", r.stderr);
     assert!(
         !r.stderr.contains("zibo-2020.json: warning"),
         "warnings only with -v: {}",

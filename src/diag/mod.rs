@@ -93,6 +93,10 @@ pub struct Diagnostic {
     /// Other places that take part, e.g. the cells on both sides of a failed identity.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub related: Vec<Locus>,
+    /// The printed cell (「表三 一、本年新收… × 自然人」) of a diagnostic located by the JSON
+    /// path of a table value, when the report's format is known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<String>,
 }
 
 impl Locus {
@@ -125,7 +129,8 @@ impl Locus {
         }
     }
 
-    /// The printed cell (「表三 （七）总计 × 自然人」), for a cell locus.
+    /// The printed cell (「表三 （七）总计 × 自然人」), for a cell locus (see also
+    /// [`Diagnostic::cell`] for a path locus).
     pub fn cell(&self) -> Option<String> {
         matches!(self, Locus::Cell { .. }).then(|| self.to_string())
     }
@@ -141,6 +146,7 @@ impl Diagnostic {
             hint: None,
             notes: Vec::new(),
             related: Vec::new(),
+            cell: None,
         }
     }
 

@@ -115,7 +115,8 @@ fn paint(text: &str, style: Style, colour: bool) -> String {
 }
 
 /// One diagnostic of `file` as text (ending in a newline): the header
-/// `file:line:col: error[rule]: where: message` (the JSON path or printed cell as `where`;
+/// `file:line:col: error[rule]: where: message` (the JSON path, with the printed cell when
+/// it names a table value, or the printed cell as `where`;
 /// without a position, `file: error[rule]: where: message`), then, when `source` is given
 /// and the diagnostic has a position, the source line with a caret under the place and the
 /// other places that take part, then the hint and notes.
@@ -128,7 +129,10 @@ pub fn human(file: &str, source: Option<&Source>, d: &Diagnostic, colour: bool) 
     let place = match &d.locus {
         Locus::Source { .. } => String::new(),
         Locus::Input => String::new(),
-        Locus::Path { path, .. } => format!("{path}: "),
+        Locus::Path { path, .. } => match &d.cell {
+            Some(cell) => format!("{path} ({cell}): "),
+            None => format!("{path}: "),
+        },
         l => format!("{l}: "),
     };
     let (level, sev_style) = match d.severity {

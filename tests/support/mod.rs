@@ -201,14 +201,17 @@ impl Outcome {
 }
 
 /// The human header a JSON diagnostic is printed with, from `:LINE:COL: ` (or `: `) on:
-/// `:12:7: error[I-2]: 表三 … × 总计: `.
+/// `:12:7: error[I-2]: 表三 … × 总计: `, `:24:24: error[type]: $.requests.new.natural (表三 … × 自然人): `.
 pub fn human_head(d: &Value) -> String {
     let at = match (d["line"].as_u64(), d["column"].as_u64()) {
         (Some(l), Some(c)) => format!(":{l}:{c}: "),
         _ => ": ".to_string(),
     };
     let place = match d["locus"]["kind"].as_str() {
-        Some("path") => format!("{}: ", str_field(d, "json_path")),
+        Some("path") => match d["cell"].as_str() {
+            Some(cell) => format!("{} ({cell}): ", str_field(d, "json_path")),
+            None => format!("{}: ", str_field(d, "json_path")),
+        },
         Some("cell") => format!("{}: ", str_field(d, "cell")),
         _ => String::new(),
     };
