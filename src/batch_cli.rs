@@ -163,7 +163,7 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
     // and always in the --report file.
     if verbose {
         for f in &summary.series {
-            print_diagnostics(&f.file, std::slice::from_ref(&f.diagnostic), how);
+            print_diagnostics(&f.file, None, std::slice::from_ref(&f.diagnostic), how);
         }
     }
     if let Some(sig) = summary.interrupted {
@@ -221,9 +221,19 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
 fn print_record(r: &Record, verbose: bool, how: DiagFormat) {
     let name = r.input.display().to_string();
     match r.status {
-        Status::Rejected => print_diagnostics(&name, &r.diagnostics, how),
+        Status::Rejected => {
+            // The excerpts come from the file as it is now (read again only for human output;
+            // a file changed since is shown as it is, and positions past its end lose the excerpt).
+            let source = match how {
+                DiagFormat::Human => std::fs::File::open(&r.input)
+                    .and_then(nianbao::input::read_limited)
+                    .ok(),
+                DiagFormat::Json => None,
+            };
+            print_diagnostics(&name, source.as_deref(), &r.diagnostics, how)
+        }
         Status::Failed => {
-            print_diagnostics(&name, &r.diagnostics, how);
+            print_diagnostics(&name, None, &r.diagnostics, how);
             let e = r
                 .error
                 .clone()
@@ -231,7 +241,7 @@ fn print_record(r: &Record, verbose: bool, how: DiagFormat) {
             print_operational(&name, &e, how);
         }
         Status::Written if verbose => {
-            print_diagnostics(&name, &r.diagnostics, how);
+            print_diagnostics(&name, None, &r.diagnostics, how);
             if how == DiagFormat::Human {
                 for p in &r.outputs {
                     say!("wrote {}", p.display());

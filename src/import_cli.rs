@@ -149,7 +149,7 @@ fn print_outcome(name: &str, o: &Outcome, verbose: bool, how: DiagFormat) {
             say!("{name}: note: {n}");
         }
     }
-    print_diagnostics(name, &o.diagnostics, how);
+    print_diagnostics(name, None, &o.diagnostics, how);
     if let Some(e) = &o.error {
         match (how, o.status) {
             (DiagFormat::Human, _) => say!("{name}: error: {e}"),

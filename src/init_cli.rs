@@ -73,11 +73,11 @@ pub(crate) fn run(args: &InitArgs, how: DiagFormat) -> u8 {
     };
     match nianbao::next_year::next_year(&bytes, &opts) {
         Ok(next) => {
-            print_diagnostics(&name, &next.notes, how);
+            print_diagnostics(&name, Some(&bytes), &next.notes, how);
             print_json(&next.report)
         }
         Err(nianbao::next_year::FromError::Rejected(diags)) => {
-            print_diagnostics(&name, &diags, how);
+            print_diagnostics(&name, Some(&bytes), &diags, how);
             1
         }
         Err(nianbao::next_year::FromError::Failed(e)) => {

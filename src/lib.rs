@@ -65,6 +65,9 @@ pub fn load(bytes: &[u8], opts: validate::Options) -> (Option<validate::Checked>
     }
     let checked = report.map(|r| validate::check(r, opts, &mut diags));
     if let Some(c) = &checked {
+        validate::name_cells(c.report.format.template(), &mut diags);
+    }
+    if let Some(c) = &checked {
         let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).ok();
         crosscheck::prose::check(c, text, opts.strict, &mut diags);
     }

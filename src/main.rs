@@ -283,9 +283,10 @@ fn validate(files: &[PathBuf], opts: Options, deny_warnings: bool, how: DiagForm
             }
         };
         let (checked, diags) = nianbao::load_checking_glyphs(&bytes, opts);
-        print_diagnostics(&name, &diags, how);
+        print_diagnostics(&name, Some(&bytes), &diags, how);
         let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
         if nianbao::diag::has_errors(&diags) || (deny_warnings && warnings > 0) {
+            print_count(&name, &diags, how);
             worst = worst.max(1);
         } else if let (Some(c), DiagFormat::Human) = (&checked, how) {
             let plural = if warnings == 1 { "" } else { "s" };
@@ -301,7 +302,7 @@ fn validate(files: &[PathBuf], opts: Options, deny_warnings: bool, how: DiagForm
 fn print_series(reports: &[(String, nianbao::crosscheck::series::Entry)], strict: bool, how: DiagFormat) -> u8 {
     let mut worst = 0;
     for f in nianbao::crosscheck::series::check(reports, strict) {
-        print_diagnostics(&f.file, std::slice::from_ref(&f.diagnostic), how);
+        print_diagnostics(&f.file, None, std::slice::from_ref(&f.diagnostic), how);
         if f.diagnostic.severity == Severity::Error {
             worst = 1;
         }
@@ -337,7 +338,8 @@ fn check_series(inputs: &[PathBuf], strict: bool, how: DiagFormat) -> u8 {
                 reports.push((name, nianbao::crosscheck::series::Entry::of(&c)))
             }
             (_, d) => {
-                print_diagnostics(&name, &d, how);
+                print_diagnostics(&name, Some(&bytes), &d, how);
+                print_count(&name, &d, how);
                 worst = worst.max(1);
             }
         }
@@ -367,26 +369,69 @@ fn print_operational(file: &str, e: &Error, how: DiagFormat) {
     }
 }
 
-fn print_diagnostics(file: &str, diags: &[Diagnostic], how: DiagFormat) {
+/// Prints the diagnostics of the report `file`. Human: each in the compiler grammar
+/// (`file:line:col: error[rule]: …`) with, when `source` (the input's bytes) is given, the
+/// source line and a caret; coloured on a terminal unless `NO_COLOR` is set. JSON: one object
+/// per line with `severity`, `class`, `rule`, `locus`, `location`, `message`, `hint`, `notes`,
+/// `related`, `file`, and `line`, `column`, `json_path`, `cell` where known.
+fn print_diagnostics(file: &str, source: Option<&[u8]>, diags: &[Diagnostic], how: DiagFormat) {
+    use nianbao::diag::render;
     let mut err = std::io::stderr().lock();
+    let colour = how == DiagFormat::Human && render::colour_stderr();
+    let src = source.and_then(render::Source::of);
     for d in diags {
         let _ = match how {
-            DiagFormat::Human => {
-                let sev = match d.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
-                let hint = d.hint.as_deref().map(|h| format!("\n  hint: {h}")).unwrap_or_default();
-                writeln!(err, "{file}: {sev}[{}]: {}: {}{hint}", d.rule, d.locus, d.message)
-            }
-            DiagFormat::Json => {
-                let mut v = serde_json::to_value(d).unwrap_or_default();
-                v["file"] = file.into();
-                v["class"] = Class::Input.name().into();
-                v["location"] = d.locus.to_string().into();
-                writeln!(err, "{v}")
-            }
+            DiagFormat::Human => write!(err, "{}", render::human(file, src.as_ref(), d, colour)),
+            DiagFormat::Json => writeln!(err, "{}", diagnostic_json(file, d)),
         };
+    }
+}
+
+/// One diagnostic as the JSON object `--diagnostics json` prints.
+fn diagnostic_json(file: &str, d: &Diagnostic) -> serde_json::Value {
+    let mut v = serde_json::to_value(d).unwrap_or_default();
+    v["file"] = file.into();
+    v["class"] = Class::Input.name().into();
+    v["location"] = d.locus.to_string().into();
+    if let Some(p) = d.locus.pos() {
+        v["line"] = p.line.into();
+        v["column"] = p.column.into();
+    }
+    if let Some(p) = d.locus.json_path() {
+        v["json_path"] = p.into();
+    }
+    if let Some(c) = d.locus.cell().or_else(|| d.cell.clone()) {
+        v["cell"] = c.into();
+    }
+    if !d.related.is_empty() {
+        v["related"] = d.related.iter().map(place_json).collect();
+    }
+    v
+}
+
+/// A place that takes part in a diagnostic: `cell`, `json_path`, `line`, `column` as known.
+fn place_json(l: &nianbao::diag::Locus) -> serde_json::Value {
+    let mut v = serde_json::json!({"location": l.to_string()});
+    if let Some(c) = l.cell() {
+        v["cell"] = c.into();
+    }
+    if let Some(p) = l.json_path() {
+        v["json_path"] = p.into();
+    }
+    if let Some(p) = l.pos() {
+        v["line"] = p.line.into();
+        v["column"] = p.column.into();
+    }
+    v
+}
+
+/// After a rejected report's diagnostics (human output): `error: 3 errors, 1 warning in FILE`.
+fn print_count(file: &str, diags: &[Diagnostic], how: DiagFormat) {
+    if how == DiagFormat::Human {
+        let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+        let colour = nianbao::diag::render::colour_stderr();
+        let line = nianbao::diag::render::count_line(file, errors, diags.len() - errors, colour);
+        let _ = write!(std::io::stderr().lock(), "{line}");
     }
 }
 
@@ -589,10 +634,13 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
     };
     let mut diags = Vec::new();
     let result = nianbao::render::render(&bytes, &fonts, &opts, &mut diags);
-    print_diagnostics(&name, &diags, how);
+    print_diagnostics(&name, Some(&bytes), &diags, how);
     let out = match result {
         Ok(o) => o,
-        Err(nianbao::render::RenderError::Rejected) => return 1,
+        Err(nianbao::render::RenderError::Rejected) => {
+            print_count(&name, &diags, how);
+            return 1;
+        }
         Err(nianbao::render::RenderError::Failed(e)) => {
             print_operational(&name, &e, how);
             return 2;

@@ -2,12 +2,16 @@
 //! I-1…I-4, and warnings for `null` cells.
 //!
 //! In a new report a failed identity is an error; in archive mode (`as_published`) it is a
-//! warning and the numbers are printed as given.
+//! warning and the numbers are printed as given. A cell that failed its own check (a type
+//! error, a misspelt key: [`Cell::Invalid`]) takes no part: the identities it is in, and the
+//! totals computed from it, are not checked, and say nothing more (its own diagnostic says
+//! so). Identity diagnostics point at the key of their cell in the input, and list the cells
+//! that take part as `related`.
 
-use crate::diag::{Diagnostic, Locus};
+use crate::diag::{Diagnostic, Locus, Pos};
 use crate::input::{Cell, Report};
 use crate::template::{CellKind, Template};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How strictly the identities are enforced.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -60,6 +64,8 @@ pub fn check(report: Report, opts: Options, diags: &mut Vec<Diagnostic>) -> Chec
     let keys = template.keys();
     let mut values: BTreeMap<String, Value> = BTreeMap::new();
     let mut absent_totals = Vec::new();
+    let mut excluded: BTreeSet<String> = BTreeSet::new();
+    let at = |key: &str| locus_at(template, key, &report.positions);
     for key in template.keys_in_order() {
         let cell = report.cells.get(key).unwrap_or(&Cell::Absent);
         let kind = keys[key].kind;
@@ -68,16 +74,15 @@ pub fn check(report: Report, opts: Options, diags: &mut Vec<Diagnostic>) -> Chec
             Cell::Amount(a) => Value::Amount(a.clone()),
             Cell::Null => {
                 diags.push(
-                    Diagnostic::warning(
-                        "null-cell",
-                        locus(template, key),
-                        "the cell is empty (null) and prints empty",
-                    )
-                    .with_hint("write the number if it is known; 0 if there were none"),
+                    Diagnostic::warning("null-cell", at(key), "the cell is empty (null) and prints empty")
+                        .with_hint("write the number if it is known; 0 if there were none"),
                 );
                 Value::Empty
             }
-            Cell::Invalid => Value::Empty,
+            Cell::Invalid => {
+                excluded.insert(key.to_string());
+                Value::Empty
+            }
             Cell::Absent if kind == CellKind::Total => {
                 absent_totals.push(key.to_string());
                 continue;
@@ -87,8 +92,8 @@ pub fn check(report: Report, opts: Options, diags: &mut Vec<Diagnostic>) -> Chec
         };
         values.insert(key.to_string(), v);
     }
-    compute_totals(template, &mut values, &absent_totals, diags);
-    check_identities(template, &values, opts, diags);
+    compute_totals(template, &mut values, &absent_totals, &mut excluded, diags);
+    check_identities(template, &values, &excluded, &report.positions, opts, diags);
     Checked { report, values }
 }
 
@@ -98,6 +103,7 @@ fn compute_totals(
     template: &Template,
     values: &mut BTreeMap<String, Value>,
     absent: &[String],
+    excluded: &mut BTreeSet<String>,
     diags: &mut Vec<Diagnostic>,
 ) {
     let definitions: Vec<(String, Vec<String>)> = template
@@ -132,6 +138,11 @@ fn compute_totals(
                 let sum: Option<i64> = parts.iter().map(|p| values[p].int()).sum();
                 let v = match sum {
                     Some(s) => Value::Int(s),
+                    // A part failed its own check: said there, not again here.
+                    None if parts.iter().any(|p| excluded.contains(p)) => {
+                        excluded.insert(total.clone());
+                        Value::Empty
+                    }
                     None => {
                         diags.push(
                             Diagnostic::warning(
@@ -157,12 +168,22 @@ fn compute_totals(
     }
 }
 
-fn check_identities(template: &Template, values: &BTreeMap<String, Value>, opts: Options, diags: &mut Vec<Diagnostic>) {
+fn check_identities(
+    template: &Template,
+    values: &BTreeMap<String, Value>,
+    excluded: &BTreeSet<String>,
+    positions: &BTreeMap<String, Pos>,
+    opts: Options,
+    diags: &mut Vec<Diagnostic>,
+) {
     for id in &template.identities {
         for (_, lhs, rhs) in id.instances() {
+            if lhs.iter().chain(&rhs).any(|k| excluded.contains(k)) {
+                continue;
+            }
             let sum = |terms: &[String]| -> Option<i64> { terms.iter().map(|k| values[k].int()).sum() };
             let rule = rule_id(&id.id);
-            let at = locus(template, &lhs[0]);
+            let at = locus_at(template, &lhs[0], positions);
             match (sum(&lhs), sum(&rhs)) {
                 (Some(l), Some(r)) if l != r => {
                     let names = |terms: &[String]| match terms.len() {
@@ -176,11 +197,16 @@ fn check_identities(template: &Template, values: &BTreeMap<String, Value>, opts:
                         names(&rhs),
                         id.statement
                     );
-                    let d = if opts.as_published {
+                    let mut d = if opts.as_published {
                         Diagnostic::warning(rule, at, msg).with_hint("printed as published (--as-published)")
                     } else {
                         Diagnostic::error(rule, at, msg).with_hint("correct the numbers, or omit the total to have it computed; use --as-published to reproduce a published report as it was")
                     };
+                    d.related = lhs[1..]
+                        .iter()
+                        .chain(&rhs)
+                        .map(|k| locus_at(template, k, positions))
+                        .collect();
                     diags.push(d);
                 }
                 (Some(_), Some(_)) => {}
@@ -222,6 +248,44 @@ pub fn locus(template: &Template, key: &str) -> Locus {
         row: kc.row_label.clone(),
         column: kc.col_label.clone(),
         key: key.to_string(),
+        at: None,
+    }
+}
+
+/// Names the printed cell of every diagnostic located at the JSON path of one of the
+/// template's values (`$.requests.new.natural` → 表三 一、本年新收政府信息公开申请数量 × 自然人).
+pub fn name_cells(template: &Template, diags: &mut [Diagnostic]) {
+    for d in diags {
+        if let Locus::Path { path, .. } = &d.locus {
+            let key = path.strip_prefix("$.").filter(|k| template.keys().contains_key(*k));
+            if let Some(k) = key {
+                d.cell = Some(locus(template, k).to_string());
+            }
+        }
+    }
+}
+
+/// [`locus`], with where the cell's key is written in the input (from
+/// [`Report::positions`](crate::input::Report::positions)) when it is.
+pub fn locus_at(template: &Template, key: &str, positions: &BTreeMap<String, Pos>) -> Locus {
+    match locus(template, key) {
+        Locus::Cell {
+            table,
+            row,
+            column,
+            key,
+            ..
+        } => {
+            let at = positions.get(&key).copied();
+            Locus::Cell {
+                table,
+                row,
+                column,
+                key,
+                at,
+            }
+        }
+        l => l,
     }
 }
 

@@ -19,6 +19,8 @@ fn report_with(text: &str) -> Value {
         {"heading": format!("（一）标题{text}"), "level": 2},
         format!("甲{text}乙，本年度工作正常开展。"),
     ]);
+    r["sections"]["problems"] = json!(["无"]);
+    r["sections"]["other"] = json!(["无"]);
     r
 }
 
@@ -147,12 +149,12 @@ fn control_characters_are_refused_with_their_place() {
     assert_eq!(out.status.code(), Some(1));
     let e = text(&out);
     for want in [
-        "error[control-character]: $.agency (",
+        "error[control-character]: $.agency: ",
         "U+0001",
-        "error[control-character]: $.sections.overview[0].heading (",
+        "error[control-character]: $.sections.overview[0].heading: ",
         "U+000A",
         "a line break (\\n) is allowed only in a paragraph",
-        "error[control-character]: $.sections.overview[1] (",
+        "error[control-character]: $.sections.overview[1]: ",
         "U+007F",
     ] {
         assert!(e.contains(want), "missing {want:?} in\n{e}");
@@ -197,7 +199,7 @@ fn a_character_no_font_has_is_a_located_warning() {
     assert_eq!(out.status.code(), Some(0));
     let e = text(&out);
     assert!(
-        e.contains("warning[missing-glyph]: $.sections.overview[1] (") && e.contains("U+E000"),
+        e.contains("warning[missing-glyph]: $.sections.overview[1]: ") && e.contains("U+E000"),
         "{e}"
     );
 }

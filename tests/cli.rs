@@ -43,7 +43,7 @@ fn validate_reads_standard_input() {
     let r = run(&["validate", "-"], Some(bad.as_bytes()));
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.starts_with("<stdin>: error[I-4]: 表四 行政复议 总计: "),
+        r.stderr.starts_with("<stdin>:38:71: error[I-4]: 表四 行政复议 总计: "),
         "{}",
         r.stderr
     );
@@ -85,12 +85,16 @@ fn several_files_exit_with_the_worst_code_and_each_is_named() {
     assert_eq!(code(&[&valid, &warned]).code, 0);
     let r = code(&[&warned, &rejected, &valid]);
     assert_eq!(r.code, 1);
-    assert_contains(&r.stderr, &format!("{}: warning[null-cell]: ", warned.display()));
-    assert_contains(&r.stderr, &format!("{}: error[I-4]: ", rejected.display()));
+    assert_contains(&r.stderr, &format!("{}:20:18: warning[null-cell]: ", warned.display()));
+    assert_contains(&r.stderr, &format!("{}:38:71: error[I-4]: ", rejected.display()));
+    assert_contains(
+        &r.stderr,
+        &format!("error: 1 error, 0 warnings in {}\n", rejected.display()),
+    );
     // A missing file does not stop the others from being checked.
     let r = code(&[&missing, &rejected, &valid]);
     assert_eq!(r.code, 2);
-    assert_contains(&r.stderr, &format!("{}: error[I-4]: ", rejected.display()));
+    assert_contains(&r.stderr, &format!("{}:38:71: error[I-4]: ", rejected.display()));
     assert_eq!(code(&[&rejected, &missing]).code, 2);
 }
 
@@ -172,21 +176,49 @@ fn skeletons() -> Vec<(&'static [&'static str], Value)> {
     INIT.iter().map(|a| (*a, stdout_json(a))).collect()
 }
 
+/// A skeleton validates as it is; its only diagnostics are the date placeholder and the
+/// reminders that its prose sections are still empty (`[]`), one per section, at its key.
 #[test]
-fn init_skeletons_validate_with_only_the_date_placeholder_warning() {
+fn init_skeletons_validate_with_only_the_date_placeholder_and_empty_section_reminders() {
     for (args, skeleton) in skeletons() {
         assert_eq!(skeleton["date"], "YYYY-MM-DD", "{args:?}");
-        let text = serde_json::to_string_pretty(&skeleton).unwrap();
-        let o = validate(Input::Stdin(text.as_bytes()), &[]);
-        let rules: Vec<&str> = o.json.iter().map(|d| d["rule"].as_str().unwrap()).collect();
-        assert!(o.code == 0 && rules == ["date-placeholder"], "{args:?}:\n{}", o.human);
-        // Once the clerk writes the date, nothing is left to say.
+        let sections: Vec<&String> = skeleton["sections"].as_object().expect("sections").keys().collect();
+        let check = |text: &str, dated: bool| {
+            let o = validate(Input::Stdin(text.as_bytes()), &[]);
+            assert_eq!(o.code, 0, "{args:?}:\n{}", o.human);
+            let placeholders = o.json.iter().filter(|d| d["rule"] == "date-placeholder").count();
+            assert_eq!(placeholders, usize::from(!dated), "{args:?}:\n{}", o.human);
+            assert_eq!(o.json.len(), sections.len() + placeholders, "{args:?}:\n{}", o.human);
+            for k in &sections {
+                o.warns(
+                    "empty-section",
+                    &format!("$.sections.{k} ({}:{})", line_of(text, k), col_of(text, k)),
+                );
+            }
+        };
+        check(&serde_json::to_string_pretty(&skeleton).unwrap(), false);
+        // Once the clerk writes the date, only the empty sections are left to say.
         let mut dated = skeleton.clone();
         dated["date"] = serde_json::json!(format!("{}-01-20", skeleton["year"].as_i64().unwrap() + 1));
-        let text = serde_json::to_string_pretty(&dated).unwrap();
-        let o = validate(Input::Stdin(text.as_bytes()), &[]);
-        assert!(o.code == 0 && o.human.is_empty(), "{args:?}:\n{}", o.human);
+        check(&serde_json::to_string_pretty(&dated).unwrap(), true);
     }
+}
+
+/// The line and column of the value of `"key": ` in `text` (the first one).
+fn position_of(text: &str, key: &str) -> (usize, usize) {
+    let needle = format!("\"{key}\": ");
+    let at = text.find(&needle).expect("key in text") + needle.len();
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[..at].rsplit('\n').next().expect("line").chars().count() + 1;
+    (line, column)
+}
+
+fn line_of(text: &str, key: &str) -> usize {
+    position_of(text, key).0
+}
+
+fn col_of(text: &str, key: &str) -> usize {
+    position_of(text, key).1
 }
 
 #[test]

@@ -50,11 +50,33 @@ fn json_rules(o: &Output) -> Vec<(String, String)> {
         .collect()
 }
 
-/// `validate` of a report: (exit status, the rules of its diagnostics).
+/// `validate` of a report: (exit status, the rules of its diagnostics other than the
+/// `empty-section` reminders). Those are checked here: exactly one at each section that the
+/// report leaves empty (`[]`, paragraphs not kept and no heading to keep).
 fn validate(dir: &Path, report: &Value) -> (i32, Vec<String>) {
     let p = write_json(dir, "next.json", report);
     let o = common::nianbao(&["validate", p.to_str().unwrap(), "--diagnostics", "json"]);
-    let rules = json_rules(&o).into_iter().map(|(r, _)| r).collect();
+    let all = json_rules(&o);
+    let mut reminded: Vec<String> = all
+        .iter()
+        .filter(|(r, _)| r == "empty-section")
+        .map(|(_, p)| p.clone())
+        .collect();
+    let mut empty: Vec<String> = report["sections"]
+        .as_object()
+        .expect("sections")
+        .iter()
+        .filter(|(_, v)| v.as_array().is_some_and(|a| a.is_empty()))
+        .map(|(k, _)| format!("$.sections.{k}"))
+        .collect();
+    reminded.sort();
+    empty.sort();
+    assert_eq!(reminded, empty, "{}", stderr(&o));
+    let rules = all
+        .into_iter()
+        .map(|(r, _)| r)
+        .filter(|r| r != "empty-section")
+        .collect();
     (o.status.code().unwrap(), rules)
 }
 
@@ -150,7 +172,7 @@ fn a_2019_format_report_becomes_a_2021_one_with_a_note_for_each_cell_without_cou
         text.contains("warning[no-counterpart]: 表二 规章 × 现行有效件数: last year's report, in the 2019 format, has no counterpart"),
         "{text}"
     );
-    assert!(text.contains("hint: write the figure for the end of 2021"), "{text}");
+    assert!(text.contains("= help: write the figure for the end of 2021"), "{text}");
 }
 
 #[test]
@@ -327,7 +349,7 @@ fn an_invalid_last_report_is_refused_naming_every_place_and_printing_nothing() {
     assert_eq!(human.status.code(), Some(1));
     assert!(human.stdout.is_empty());
     assert!(
-        stderr(&human).contains("bad.json: error[unknown-field]"),
+        stderr(&human).contains(": error[unknown-field]: $.requests.new.natual"),
         "{}",
         stderr(&human)
     );
@@ -338,7 +360,7 @@ fn an_invalid_last_report_is_refused_naming_every_place_and_printing_nothing() {
     let o = common::nianbao(&["init", "--from", broken.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1));
     assert!(
-        o.stdout.is_empty() && stderr(&o).contains("broken.json: error["),
+        o.stdout.is_empty() && stderr(&o).contains("broken.json:") && stderr(&o).contains(": error["),
         "{}",
         stderr(&o)
     );
@@ -355,7 +377,7 @@ fn the_date_placeholder_warns_until_replaced_and_prints_no_date() {
     let o = common::nianbao(&["validate", p.to_str().unwrap()]);
     let e = stderr(&o);
     assert!(o.status.success(), "{e}");
-    assert!(e.contains("warning[date-placeholder]: $.date ("), "{e}");
+    assert!(e.contains("warning[date-placeholder]: $.date:"), "{e}");
     let o = common::nianbao(&["validate", "--deny-warnings", p.to_str().unwrap()]);
     assert_eq!(
         o.status.code(),

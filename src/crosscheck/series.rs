@@ -17,6 +17,8 @@ pub struct Entry {
     year: i64,
     format: Format,
     values: BTreeMap<String, i64>,
+    /// Where those cells' keys are written in the report, for diagnostics that point.
+    positions: BTreeMap<String, crate::diag::Pos>,
 }
 
 impl Entry {
@@ -36,6 +38,13 @@ impl Entry {
                     Value::Int(i) => Some((k.clone(), *i)),
                     _ => None,
                 })
+                .collect(),
+            positions: c
+                .report
+                .positions
+                .iter()
+                .filter(|(k, _)| wanted.contains(k.as_str()))
+                .map(|(k, p)| (k.clone(), *p))
                 .collect(),
         }
     }
@@ -66,7 +75,7 @@ fn int(c: &Entry, key: &str) -> Option<i64> {
 }
 
 fn cell_locus(c: &Entry, key: &str) -> Locus {
-    crate::validate::locus(c.format.template(), key)
+    crate::validate::locus_at(c.format.template(), key, &c.positions)
 }
 
 /// Checks every agency's consecutive years among `reports` (file name, checked report).

@@ -6,6 +6,7 @@
 //! format says so. Duplicate keys are errors. A leading UTF-8 BOM is accepted.
 
 mod decimal;
+mod keyboard;
 mod reader;
 
 use crate::diag::{Diagnostic, Locus};
@@ -83,6 +84,9 @@ pub struct Report {
     pub sections: BTreeMap<String, Vec<Block>>,
     /// Every value key of the format's template.
     pub cells: BTreeMap<String, Cell>,
+    /// Where each written cell's key stands in the input (template key → line:column of the
+    /// JSON key), so that identity diagnostics can point into the file.
+    pub positions: BTreeMap<String, crate::diag::Pos>,
 }
 
 /// The largest input read, in bytes (32 MiB; a real report is well under 1 MiB, and a
@@ -174,6 +178,10 @@ pub fn parse(bytes: &[u8]) -> (Option<Report>, Vec<Diagnostic>) {
         );
         return (None, diags);
     }
+    if let Some((message, hint)) = keyboard::foreign_format(bytes) {
+        diags.push(Diagnostic::error("not-json", Locus::Input, message).with_hint(hint));
+        return (None, diags);
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     let utf16 = guess_encoding(bytes).filter(|e| e.starts_with("UTF-16"));
     let text = match std::str::from_utf8(bytes) {
@@ -215,17 +223,19 @@ pub fn parse(bytes: &[u8]) -> (Option<Report>, Vec<Diagnostic>) {
     let parsed = match jsonc_parser::parse_to_ast(text, &Default::default(), &strict) {
         Ok(p) => p,
         Err(e) => {
-            diags.push(
-                Diagnostic::error(
-                    "json-syntax",
-                    Locus::Source {
-                        line: e.line_display(),
-                        column: e.column_display(),
-                    },
-                    format!("invalid JSON ({})", e.kind().to_string().to_lowercase()),
-                )
-                .with_hint("fix the JSON syntax at this position; a JSON linter shows it too"),
-            );
+            let (line, column) = (e.line_display(), e.column_display());
+            let found = text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .and_then(|l| l.chars().nth(column.saturating_sub(1)));
+            let hint = found
+                .and_then(keyboard::syntax_hint)
+                .unwrap_or_else(|| "fix the JSON syntax at this position; a JSON linter shows it too".into());
+            let mut message = format!("invalid JSON ({})", e.kind().to_string().to_lowercase());
+            if let Some(c) = found.filter(|&c| keyboard::syntax_hint(c).is_some()) {
+                message = format!("invalid JSON: unexpected 「{c}」 (U+{:04X})", c as u32);
+            }
+            diags.push(Diagnostic::error("json-syntax", Locus::Source { line, column }, message).with_hint(hint));
             return (None, diags);
         }
     };

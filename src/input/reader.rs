@@ -2,6 +2,7 @@
 //! at its JSON path.
 
 use super::decimal::{Decimal, Whole};
+use super::keyboard::{number_hint, Want};
 use super::*;
 use crate::template::{CellKind, Template};
 use jsonc_parser::ast::{Object, Value};
@@ -67,12 +68,47 @@ fn line_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Said of a cell that fails its own check.
+const LEFT_OUT: &str = "this cell is left out of the identity checks until it is fixed";
+const LEFT_OUT_ALL: &str = "its cells are left out of the identity checks until it is fixed";
+const LEFT_OUT_MEANT: &str = "it is left out of the identity checks until the key is fixed";
+
+/// The cells read so far, where their keys are, and which keys take part in identities.
+struct CellsOut<'c> {
+    cells: &'c mut BTreeMap<String, Cell>,
+    positions: BTreeMap<String, crate::diag::Pos>,
+    in_identities: std::collections::BTreeSet<String>,
+}
+
+/// Marks every not-yet-read cell under `node` invalid (so that it takes no part in the
+/// identities); true when one of them takes part in an identity.
+fn mark_invalid(node: &KeyNode, out: &mut CellsOut) -> bool {
+    match node {
+        KeyNode::Leaf(full, _) => {
+            let slot = out.cells.entry(full.clone()).or_insert(Cell::Absent);
+            if *slot == Cell::Absent {
+                *slot = Cell::Invalid;
+            }
+            out.in_identities.contains(full)
+        }
+        KeyNode::Branch(children) => {
+            // Every child is marked: no short circuit.
+            let mut any = false;
+            for n in children.values() {
+                any |= mark_invalid(n, out);
+            }
+            any
+        }
+    }
+}
+
 /// Reads the report from the parsed JSON `root` of `text`, adding to `diags`.
 pub(super) fn read(text: &str, root: &Value, diags: Vec<Diagnostic>) -> (Option<Report>, Vec<Diagnostic>) {
     let mut r = Reader {
         text,
         lines: line_starts(text),
         diags,
+        misspelt: Vec::new(),
     };
     let report = r.report(root);
     (report, r.diags)
@@ -82,6 +118,9 @@ struct Reader<'t> {
     text: &'t str,
     lines: Vec<usize>,
     diags: Vec<Diagnostic>,
+    /// Unknown keys with a near known name: (index of the `unknown-field` diagnostic, the
+    /// name it resembles).
+    misspelt: Vec<(usize, String)>,
 }
 
 impl Reader<'_> {
@@ -99,6 +138,24 @@ impl Reader<'_> {
 
     fn err(&mut self, rule: &'static str, locus: Locus, msg: impl Into<String>, hint: impl Into<String>) {
         self.diags.push(Diagnostic::error(rule, locus, msg).with_hint(hint));
+    }
+
+    /// A type error where a number belongs; a string that holds the number (`"56件"`, `"２"`,
+    /// `"2025"`) gets a hint naming the slip and the value to write.
+    fn number_type_err(&mut self, path: &str, v: &Value, expected: &str, want: Want) {
+        match v {
+            Value::StringLit(s) if number_hint(&s.value, want).is_some() => {
+                let locus = self.at(path, v);
+                let hint = number_hint(&s.value, want).unwrap_or_default();
+                self.err(
+                    "type",
+                    locus,
+                    format!("expected {expected}, found {}", describe(v)),
+                    hint,
+                );
+            }
+            _ => self.type_err(path, v, expected),
+        }
     }
 
     fn type_err(&mut self, path: &str, v: &Value, expected: &str) {
@@ -145,7 +202,10 @@ impl Reader<'_> {
                     );
                 } else {
                     let hint = match suggest(name, known) {
-                        Some(s) => format!("did you mean `{s}`?"),
+                        Some(s) => {
+                            self.misspelt.push((self.diags.len(), s.to_string()));
+                            format!("did you mean `{s}`?")
+                        }
                         None => format!("known fields here: {}", known.join(", ")),
                     };
                     self.err("unknown-field", locus, format!("unknown field `{name}`"), hint);
@@ -291,6 +351,17 @@ impl Reader<'_> {
                     let p = child("$.sections", key);
                     match sf.get(key) {
                         Some(v) => {
+                            if matches!(v, Value::Array(a) if a.elements.is_empty()) {
+                                let locus = self.at(&p, *v);
+                                self.diags.push(
+                                    Diagnostic::warning(
+                                        "empty-section",
+                                        locus,
+                                        format!("the section `{key}` is empty"),
+                                    )
+                                    .with_hint("write 「无」 if there is nothing to report: [\"无\"]"),
+                                );
+                            }
                             let b = self.blocks(v, &p);
                             sections.insert(key.to_string(), b);
                         }
@@ -315,7 +386,7 @@ impl Reader<'_> {
                     column: None,
                 },
                 "missing field `sections`",
-                "add \"sections\": {\"overview\": [], \"problems\": [], \"other\": []}",
+                "add \"sections\": {\"overview\": [\"…\"], \"problems\": [\"…\"], \"other\": [\"…\"]} (write [\"无\"] where there is nothing to report)",
             ),
         }
 
@@ -323,12 +394,23 @@ impl Reader<'_> {
         let other = Format::ALL.into_iter().find(|&x| x != format).expect("two formats");
         let other_tree = KeyNode::of(other.template());
         let mut cells: BTreeMap<String, Cell> = template.keys().keys().map(|k| (k.clone(), Cell::Absent)).collect();
+        let in_identities = template
+            .identities
+            .iter()
+            .flat_map(|id| id.instances())
+            .flat_map(|(_, l, r)| l.into_iter().chain(r))
+            .collect();
+        let mut out = CellsOut {
+            cells: &mut cells,
+            positions: BTreeMap::new(),
+            in_identities,
+        };
         for table in &template.tables {
             let p = child("$", &table.id);
             match f.get(table.id.as_str()) {
                 Some(v) => {
                     let node = tree.get(&table.id).expect("template table has keys");
-                    self.cells(v, &p, &[table.id.as_str()], node, &other_tree, other, &mut cells);
+                    self.cells(v, &p, &[table.id.as_str()], node, &other_tree, other, &mut out);
                 }
                 None => self.err(
                     "missing-field",
@@ -342,6 +424,7 @@ impl Reader<'_> {
                 ),
             }
         }
+        let positions = out.positions;
         Some(Report {
             format,
             year: year.unwrap_or_default(),
@@ -353,6 +436,7 @@ impl Reader<'_> {
             preamble,
             sections,
             cells,
+            positions,
         })
     }
 
@@ -365,16 +449,27 @@ impl Reader<'_> {
         node: &KeyNode,
         other_tree: &BTreeMap<String, KeyNode>,
         other: Format,
-        out: &mut BTreeMap<String, Cell>,
+        out: &mut CellsOut,
     ) {
         match node {
             KeyNode::Leaf(full, kind) => {
+                let before = self.diags.len();
                 let cell = self.cell(v, path, *kind);
-                out.insert(full.clone(), cell);
+                if cell == Cell::Invalid && out.in_identities.contains(full) {
+                    if let Some(d) = self.diags.get_mut(before) {
+                        d.notes.push(LEFT_OUT.into());
+                    }
+                }
+                out.cells.insert(full.clone(), cell);
             }
             KeyNode::Branch(children) => {
                 let Value::Object(obj) = v else {
                     self.type_err(path, v, "an object");
+                    // Its cells are not written as meant: keep them out of the identities.
+                    let before = self.diags.len() - 1;
+                    if mark_invalid(node, out) {
+                        self.diags[before].notes.push(LEFT_OUT_ALL.into());
+                    }
                     return;
                 };
                 let known: Vec<&str> = children.keys().map(String::as_str).collect();
@@ -383,7 +478,31 @@ impl Reader<'_> {
                     p.push(name);
                     KeyNode::get(other_tree, &p).map(|_| other)
                 };
+                let before = self.diags.len();
                 let fields = self.fields(path, obj, &known, &in_other);
+                // A misspelt key (`natual`) stands for the cell it resembles (`natural`): that
+                // cell is not missing (0) but written wrongly, and stays out of the identities.
+                let misspelt: Vec<(usize, String)> =
+                    self.misspelt.iter().filter(|(i, _)| *i >= before).cloned().collect();
+                for (i, meant) in misspelt {
+                    let meant = meant.as_str();
+                    let Some(n) = children.get(meant).filter(|_| !fields.contains_key(meant)) else {
+                        continue;
+                    };
+                    if mark_invalid(n, out) {
+                        let note = format!("`{meant}` is taken as written wrongly, not as missing: {LEFT_OUT_MEANT}");
+                        self.diags[i].notes.push(note);
+                    }
+                }
+                for prop in &obj.properties {
+                    let name = prop.name.as_str();
+                    if let (Some(KeyNode::Leaf(full, _)), true) = (children.get(name), fields.contains_key(name)) {
+                        if !out.positions.contains_key(full) {
+                            let p = self.at(path, &prop.name).pos();
+                            out.positions.extend(p.map(|p| (full.clone(), p)));
+                        }
+                    }
+                }
                 for (name, value) in fields {
                     let mut k = key.to_vec();
                     k.push(name);
@@ -448,11 +567,11 @@ impl Reader<'_> {
                 Cell::Invalid
             }
             (_, CellKind::Signed) => {
-                self.type_err(path, v, "an integer (may be negative)");
+                self.number_type_err(path, v, "an integer (may be negative)", Want::Signed);
                 Cell::Invalid
             }
             (_, _) => {
-                self.type_err(path, v, "a non-negative integer or null");
+                self.number_type_err(path, v, "a non-negative integer or null", Want::Whole);
                 Cell::Invalid
             }
         }
@@ -468,7 +587,9 @@ impl Reader<'_> {
                 "type",
                 locus,
                 format!("`{s}` is not a non-negative decimal number"),
-                "write digits with at most one decimal point, e.g. \"96171.6\" (no unit, no thousands separator)",
+                number_hint(s, Want::Amount).unwrap_or_else(|| {
+                    "write digits with at most one decimal point, e.g. \"96171.6\" (no unit, no thousands separator)".into()
+                }),
             );
             return Cell::Invalid;
         }
@@ -488,7 +609,7 @@ impl Reader<'_> {
     /// An integer in `min..=max`: a number whose value is whole (2021, 2021.0, 2.021e3).
     fn int(&mut self, v: &Value, path: &str, min: i64, max: i64) -> Option<i64> {
         let Value::NumberLit(n) = v else {
-            self.type_err(path, v, "an integer");
+            self.number_type_err(path, v, "an integer", if min < 0 { Want::Signed } else { Want::Whole });
             return None;
         };
         match Decimal::parse(n.value).map(|d| d.integer(max.max(-min))) {

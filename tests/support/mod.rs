@@ -154,23 +154,27 @@ impl Outcome {
             .collect()
     }
 
-    /// Asserts that a diagnostic `severity[rule]` is reported at `location` (as printed) in
-    /// both modes, and returns its JSON object.
+    /// Asserts that a diagnostic `severity[rule]` is reported at `location` (its JSON
+    /// `location`: `$.path (line:col)`, `line:col`, a printed cell, `input`) in both modes,
+    /// and returns its JSON object. The human line is `FILE:LINE:COL: severity[rule]: WHERE: …`
+    /// (`FILE: …` without a position; WHERE the JSON path or printed cell, when there is one).
     pub fn has(&self, severity: &str, rule: &str, location: &str) -> &Value {
-        let head = format!(": {severity}[{rule}]: {location}: ");
-        assert!(
-            self.human.lines().any(|l| l.contains(&head)),
-            "no `{head}` in stderr:\n{}",
-            self.human
-        );
-        self.json
+        let d = self
+            .json
             .iter()
             .find(|d| {
                 str_field(d, "severity") == severity
                     && str_field(d, "rule") == rule
                     && str_field(d, "location") == location
             })
-            .unwrap_or_else(|| panic!("no JSON diagnostic {severity}[{rule}] at {location}:\n{}", self.human))
+            .unwrap_or_else(|| panic!("no JSON diagnostic {severity}[{rule}] at {location}:\n{}", self.human));
+        let head = human_head(d);
+        assert!(
+            self.human.lines().any(|l| l.contains(&head)),
+            "no `{head}` in stderr:\n{}",
+            self.human
+        );
+        d
     }
 
     /// Asserts an error `rule` at `location` and exit 1; returns the diagnostic.
@@ -194,6 +198,24 @@ impl Outcome {
         );
         self
     }
+}
+
+/// The human header a JSON diagnostic is printed with, from `:LINE:COL: ` (or `: `) on:
+/// `:12:7: error[I-2]: 表三 … × 总计: `, `:24:24: error[type]: $.requests.new.natural (表三 … × 自然人): `.
+pub fn human_head(d: &Value) -> String {
+    let at = match (d["line"].as_u64(), d["column"].as_u64()) {
+        (Some(l), Some(c)) => format!(":{l}:{c}: "),
+        _ => ": ".to_string(),
+    };
+    let place = match d["locus"]["kind"].as_str() {
+        Some("path") => match d["cell"].as_str() {
+            Some(cell) => format!("{} ({cell}): ", str_field(d, "json_path")),
+            None => format!("{}: ", str_field(d, "json_path")),
+        },
+        Some("cell") => format!("{}: ", str_field(d, "cell")),
+        _ => String::new(),
+    };
+    format!("{at}{}[{}]: {place}", str_field(d, "severity"), str_field(d, "rule"))
 }
 
 /// Asserts that `text` contains `part`, showing `text` otherwise.
