@@ -161,7 +161,11 @@ fn paragraphs_are_styled_and_carry_the_text() {
                         Some(&("Body".to_string(), text.join("\n"))),
                         "{name}: paragraph"
                     );
-                    bold_runs += lines.iter().flatten().filter(|r| r.bold && !r.text.is_empty()).count();
+                    bold_runs += lines
+                        .iter()
+                        .flatten()
+                        .filter(|r| r.style == nianbao::model::RunStyle::Bold && !r.text.is_empty())
+                        .count();
                 }
                 Block::Table(_) => {}
             }

@@ -67,6 +67,9 @@ pub struct DocxOptions {
     pub fonts: BTreeMap<Role, String>,
     /// Fonts to embed (`--embed-fonts`). `None`: nothing is embedded and no font file is read.
     pub embed_fonts: Option<EmbeddedFonts>,
+    /// Autospace between CJK and Latin text or digits (`w:autoSpaceDE`/`w:autoSpaceDN`),
+    /// as the PDF's [`crate::layout::Options::autospace`]; on by default.
+    pub autospace: bool,
 }
 
 impl Default for DocxOptions {
@@ -78,6 +81,7 @@ impl Default for DocxOptions {
                 .map(|r| (r, r.official_name().to_string()))
                 .collect(),
             embed_fonts: None,
+            autospace: true,
         }
     }
 }
@@ -314,7 +318,7 @@ pub fn write(doc: &Document, opts: &DocxOptions) -> Result<Vec<u8>, DocxError> {
         ("docProps/app.xml".into(), parts::app()),
         ("word/document.xml".into(), document),
         ("word/_rels/document.xml.rels".into(), parts::document_rels()),
-        ("word/styles.xml".into(), styles::styles_xml(&plan)),
+        ("word/styles.xml".into(), styles::styles_xml(&plan, opts.autospace)),
         ("word/settings.xml".into(), parts::settings(!embeds.is_empty(), subsets)),
         ("word/fontTable.xml".into(), parts::font_table(&plan, &embeds)),
         ("word/theme/theme1.xml".into(), parts::theme(&plan)),
@@ -399,6 +403,7 @@ fn subset_fonts(doc: &Document, opts: &DocxOptions, e: &EmbeddedFonts) -> Result
     Ok(DocxOptions {
         fonts: opts.fonts.clone(),
         embed_fonts: Some(EmbeddedFonts { by_role, subset: true }),
+        autospace: opts.autospace,
     })
 }
 
