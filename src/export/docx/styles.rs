@@ -151,9 +151,9 @@ pub fn styles_xml(fonts: &FontPlan, autospace: bool) -> Vec<u8> {
     // Body: 仿宋 三号, two-character first-line indent, justified, one grid line per line.
     //
     // The prose styles set the grid themselves instead of snapping to it: exact 28.95 pt
-    // lines, and characters condensed by half a point so that 28 of the 16 pt characters
-    // fill the 156 mm line with room for one line-end punctuation mark compressed to half
-    // width, as the PDF sets it (15.5 pt each; 29 never fit). Word would render the 22 × 28
+    // lines, and characters condensed (see `Geometry::condense_twips`) so that 28 of the
+    // 16 pt characters fill the 156 mm line as the PDF's grid does, a line-end 「，。、」
+    // hanging after them. Word would render the 22 × 28
     // page from the grid alone; LibreOffice (through 7.5) does not: on a character grid
     // narrower than the type size it gives every CJK character two grid cells, which halves
     // the line and doubles the page count. The section still carries the 22 × 28 grid, so
