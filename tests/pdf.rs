@@ -186,7 +186,7 @@ fn with_filler(example: &str, table: &str, n: usize, text: String) -> Document {
         .position(|b| matches!(b, Block::Table(t) if t.id == table))
         .unwrap();
     for _ in 0..n {
-        let runs = vec![nianbao::input::Run::body(text.clone())];
+        let runs = vec![nianbao::model::Run::body(text.clone())];
         doc.blocks.insert(at - 1, Block::Paragraph { lines: vec![runs] });
     }
     doc
@@ -383,7 +383,7 @@ fn bold_lead_ins_are_synthesised_and_fallback_is_reported() {
     assert!(body_runs(&pages).any(|(_, r)| r.bold && r.text == "扩大公开范围。"));
     let mut doc = long_paragraph_doc(10);
     doc.blocks = vec![Block::Paragraph {
-        lines: vec![vec![nianbao::input::Run::body("张堃同志")]],
+        lines: vec![vec![nianbao::model::Run::body("张堃同志")]],
     }];
     let pages = layout::layout(&doc, fonts());
     assert!(
@@ -462,7 +462,7 @@ fn a_url_longer_than_a_line_breaks_inside_rather_than_overflow() {
     let url = format!("https://www.example.gov.cn/{}/index.html", "zwgk/zfxxgk/ndbg".repeat(5));
     let mut doc = long_paragraph_doc(10);
     doc.blocks = vec![Block::Paragraph {
-        lines: vec![vec![nianbao::input::Run::body(format!("详见{url}。"))]],
+        lines: vec![vec![nianbao::model::Run::body(format!("详见{url}。"))]],
     }];
     let pages = layout::layout(&doc, fonts());
     let runs: Vec<&layout::GlyphRun> = body_runs(&pages).map(|(_, r)| r).collect();
@@ -481,7 +481,7 @@ fn a_url_longer_than_a_line_breaks_inside_rather_than_overflow() {
     assert_eq!(text, format!("详见{url}。"));
     // A URL that fits stays whole on one line.
     doc.blocks = vec![Block::Paragraph {
-        lines: vec![vec![nianbao::input::Run::body(format!(
+        lines: vec![vec![nianbao::model::Run::body(format!(
             "{}详见https://www.pingtan.gov.cn。",
             "政".repeat(20)
         ))]],
@@ -549,7 +549,7 @@ fn a_long_agency_name_still_signs_off() {
 fn a_character_no_font_has_is_a_box_glyph_carrying_the_character() {
     let mut doc = long_paragraph_doc(10);
     doc.blocks = vec![Block::Paragraph {
-        lines: vec![vec![nianbao::input::Run::body("甲\u{E000}乙")]],
+        lines: vec![vec![nianbao::model::Run::body("甲\u{E000}乙")]],
     }];
     let pages = layout::layout(&doc, fonts());
     assert!(pages.fonts.missing.contains(&'\u{E000}'));
@@ -585,7 +585,7 @@ fn a_character_no_font_has_is_a_box_glyph_carrying_the_character() {
 fn a_newline_starts_a_new_unindented_line() {
     let mut doc = long_paragraph_doc(10);
     doc.blocks = vec![Block::Paragraph {
-        lines: nianbao::model::hard_lines(&[nianbao::input::Run::body("第一行\n第二行")]),
+        lines: nianbao::model::hard_lines(&[nianbao::model::Run::body("第一行\n第二行")]),
     }];
     let pages = layout::layout(&doc, fonts());
     let runs: Vec<&layout::GlyphRun> = body_runs(&pages).map(|(_, r)| r).filter(|r| r.text != "标题").collect();
@@ -602,7 +602,7 @@ fn a_newline_starts_a_new_unindented_line() {
 fn an_ignorable_character_no_font_has_joins_the_glyph_before_it() {
     let mut doc = long_paragraph_doc(10);
     doc.blocks = vec![Block::Paragraph {
-        lines: vec![vec![nianbao::input::Run::body("甲\u{E0100}乙")]],
+        lines: vec![vec![nianbao::model::Run::body("甲\u{E0100}乙")]],
     }];
     let pages = layout::layout(&doc, fonts());
     assert!(pages.fonts.missing.is_empty(), "{:?}", pages.fonts.missing);
