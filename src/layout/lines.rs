@@ -175,9 +175,11 @@ impl Composer<'_> {
                     } else if t.kind != TokenKind::Space && spaced(two_back, after) && s != " " {
                         let k = measured.len() - 1;
                         if texts[k].0 == " " {
-                            measured[k].glyphs[0].3 = gap;
-                            measured[k].width = gap;
-                            pieces[k].width = gap.0;
+                            if let Some(g) = measured[k].glyphs.first_mut() {
+                                g.3 = gap;
+                                measured[k].width = gap;
+                                pieces[k].width = gap.0;
+                            }
                         }
                     }
                 }

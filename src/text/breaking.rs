@@ -178,9 +178,8 @@ pub fn punctuate(pieces: &mut [Piece], classes: &[Punct], texts: &[&str], half: 
 
 /// How the pieces `start..stop` fit in `avail`, compressed as little as needed, in clreq's
 /// order: first the line-end mark, then the line-start bracket, then hanging the line-end
-/// mark. `None` when they do not fit.
-fn fit(pieces: &[Piece], start: usize, stop: usize, avail: i64) -> Option<(i64, i64, i64, i64)> {
-    let natural: i64 = pieces[start..stop].iter().map(|p| p.width).sum();
+/// mark. `natural` is their widths' sum. `None` when they do not fit.
+fn fit(pieces: &[Piece], start: usize, stop: usize, natural: i64, avail: i64) -> Option<(i64, i64, i64, i64)> {
     if natural <= avail {
         return Some((natural, 0, 0, 0));
     }
@@ -239,7 +238,7 @@ pub fn fill(pieces: &[Piece], first: i64, rest: i64) -> Vec<Line> {
             if natural - slack > avail && end - start > 1 {
                 break;
             }
-            if fit(pieces, start, end, avail).is_none() && end - start > 1 {
+            if fit(pieces, start, end, natural, avail).is_none() && end - start > 1 {
                 continue;
             }
             any = Some((end, end));
@@ -253,8 +252,8 @@ pub fn fill(pieces: &[Piece], first: i64, rest: i64) -> Vec<Line> {
         while stop > start && pieces[stop - 1].space {
             stop -= 1;
         }
-        let (width, s0, s1, over) = fit(pieces, start, stop, avail)
-            .unwrap_or_else(|| (pieces[start..stop].iter().map(|p| p.width).sum(), 0, 0, 0));
+        let natural = pieces[start..stop].iter().map(|p| p.width).sum();
+        let (width, s0, s1, over) = fit(pieces, start, stop, natural, avail).unwrap_or((natural, 0, 0, 0));
         lines.push(Line {
             range: start..stop,
             width,
