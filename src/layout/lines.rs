@@ -172,7 +172,7 @@ impl Composer<'_> {
                             width: gap,
                             space: true,
                         });
-                    } else if t.kind != TokenKind::Space && spaced(two_back, after) && s != " " {
+                    } else if t.kind != TokenKind::Space && spaced(two_back, after) {
                         let k = measured.len() - 1;
                         if texts[k].0 == " " {
                             if let Some(g) = measured[k].glyphs.first_mut() {
