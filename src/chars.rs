@@ -24,7 +24,8 @@ pub(crate) struct Str {
     pub(crate) line: usize,
     pub(crate) column: usize,
     text: String,
-    /// A paragraph of `preamble` or a `sections` array, where `"\n"` is a line break.
+    /// A paragraph of `preamble` or a `sections` array (or the `text` of a run-in heading
+    /// there), where `"\n"` is a line break.
     paragraph: bool,
 }
 
@@ -99,7 +100,8 @@ impl Walker<'_> {
                     } else {
                         format!("{path}[{}]", serde_json::to_string(name).unwrap_or_default())
                     };
-                    self.walk(&p.value, child, false);
+                    // The `text` of a run-in heading is the paragraph it starts.
+                    self.walk(&p.value, child, prose && name == "text");
                 }
             }
             _ => {}

@@ -172,6 +172,11 @@ struct RenderArgs {
     /// the characters used (well under 1 MB), `--embed-fonts=full` the whole fonts (about 13 MB)
     #[arg(long, value_enum, value_name = "WHAT", num_args = 0..=1, require_equals = true, default_missing_value = "subset")]
     embed_fonts: Option<EmbedArg>,
+    /// Set no gap between Chinese and Latin letters or digits (autospace is on by default in
+    /// the PDF and the DOCX, about a quarter em, as Word and WPS set it); an ASCII space in
+    /// the text then prints as a space
+    #[arg(long)]
+    no_autospace: bool,
     /// Say which font served each role and which characters fell back to another font
     #[arg(short, long)]
     verbose: bool,
@@ -475,7 +480,8 @@ impl RenderArgs {
         } else {
             nianbao::text::fonts::FontBook::empty()
         };
-        let docx_options = nianbao::render::docx_options(&config, &fonts, embed)?;
+        let mut docx_options = nianbao::render::docx_options(&config, &fonts, embed)?;
+        docx_options.autospace = !self.no_autospace;
         let opts = nianbao::render::RenderOptions {
             pdf,
             docx,
@@ -487,6 +493,9 @@ impl RenderArgs {
                 standard: self.pdf_standard(),
             },
             docx_options,
+            layout: nianbao::layout::Options {
+                autospace: !self.no_autospace,
+            },
         };
         Ok((fonts, opts))
     }

@@ -8,11 +8,70 @@
 pub mod signoff;
 pub mod title;
 
-use crate::input::{Block as InBlock, Date, Run};
+use crate::input::Block as InBlock;
 use crate::style::TEXT_WIDTH;
 use crate::template::{Format, TextRole};
 use crate::units::Length;
 use crate::validate::Checked;
+
+/// A calendar date (成文日期).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Date {
+    pub year: i32,
+    pub month: u8,
+    pub day: u8,
+}
+
+/// How a run of paragraph text is set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RunStyle {
+    /// Body text (仿宋).
+    #[default]
+    Body,
+    /// A bold lead-in (`**…**`): 仿宋, bold.
+    Bold,
+    /// A run-in heading at the start of a paragraph, set as a heading of this level (2:
+    /// 楷体, 3: 仿宋 bold, 4: 仿宋; see [`crate::style::heading`]), the paragraph going on
+    /// in the body's type.
+    Heading(u8),
+}
+
+impl RunStyle {
+    /// The text style of this run inside a paragraph of style `body`: body runs keep it, a
+    /// bold run is `body` in bold, a heading run takes the heading level's font and weight.
+    pub fn text_style(self, body: crate::style::TextStyle) -> crate::style::TextStyle {
+        match self {
+            RunStyle::Body => body,
+            RunStyle::Bold => crate::style::TextStyle { bold: true, ..body },
+            RunStyle::Heading(level) => {
+                let h = crate::style::heading(level);
+                crate::style::TextStyle {
+                    role: h.role,
+                    bold: h.bold,
+                    ..body
+                }
+            }
+        }
+    }
+}
+
+/// A run of paragraph text in one style. No run holds a `'\n'` once resolved (see
+/// [`hard_lines`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Run {
+    pub text: String,
+    pub style: RunStyle,
+}
+
+impl Run {
+    /// A run of body text.
+    pub fn body(text: impl Into<String>) -> Run {
+        Run {
+            text: text.into(),
+            style: RunStyle::Body,
+        }
+    }
+}
 
 /// Document information for PDF metadata and DOCX core properties.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -208,7 +267,7 @@ fn push_prose(out: &mut Vec<Block>, blocks: &[InBlock]) {
 }
 
 /// Splits runs at each `'\n'` into the lines of a paragraph; a run cut by a break becomes
-/// two runs of the same weight, and empty runs are dropped (an empty line stays, empty).
+/// two runs of the same style, and empty runs are dropped (an empty line stays, empty).
 pub fn hard_lines(runs: &[Run]) -> Vec<Vec<Run>> {
     let mut lines: Vec<Vec<Run>> = vec![Vec::new()];
     for r in runs {
@@ -219,7 +278,7 @@ pub fn hard_lines(runs: &[Run]) -> Vec<Vec<Run>> {
             if !piece.is_empty() {
                 lines.last_mut().expect("never empty").push(Run {
                     text: piece.to_string(),
-                    bold: r.bold,
+                    style: r.style,
                 });
             }
         }
@@ -320,13 +379,11 @@ mod tests {
 
     #[test]
     fn a_newline_splits_a_paragraph_into_lines() {
-        let r = |t: &str, bold: bool| Run { text: t.into(), bold };
-        let lines = hard_lines(&[r("一\n二", false), r("三\n", true)]);
-        assert_eq!(
-            lines,
-            vec![vec![r("一", false)], vec![r("二", false), r("三", true)], vec![]]
-        );
-        assert_eq!(hard_lines(&[r("一", false)]), vec![vec![r("一", false)]]);
+        let r = |t: &str, style: RunStyle| Run { text: t.into(), style };
+        let (b, h) = (RunStyle::Body, RunStyle::Heading(2));
+        let lines = hard_lines(&[r("一\n二", h), r("三\n", b)]);
+        assert_eq!(lines, vec![vec![r("一", h)], vec![r("二", h), r("三", b)], vec![]]);
+        assert_eq!(hard_lines(&[r("一", b)]), vec![vec![r("一", b)]]);
     }
 
     #[test]

@@ -187,24 +187,31 @@ fn title(from: &Report, year: i64, agency: &str, notes: &mut Vec<Diagnostic>) ->
     })
 }
 
-/// Prose blocks as input JSON: headings always, paragraphs when `keep` (bold runs as `**…**`).
+/// Prose blocks as input JSON: headings always (a run-in heading too, as a heading of its
+/// level), paragraphs when `keep` (bold runs as `**…**`, a run-in heading with its text).
 fn blocks(blocks: &[Block], keep: bool) -> Value {
+    use crate::model::{Run, RunStyle};
+    let text = |runs: &[Run]| -> String {
+        runs.iter()
+            .map(|r| match r.style {
+                RunStyle::Bold => format!("**{}**", r.text),
+                _ => r.text.clone(),
+            })
+            .collect()
+    };
     let out: Vec<Value> = blocks
         .iter()
         .filter_map(|b| match b {
             Block::Heading { level, text } => Some(json!({"heading": text, "level": level})),
-            Block::Paragraph(runs) if keep => Some(Value::String(
-                runs.iter()
-                    .map(|r| {
-                        if r.bold {
-                            format!("**{}**", r.text)
-                        } else {
-                            r.text.clone()
-                        }
-                    })
-                    .collect(),
-            )),
-            Block::Paragraph(_) => None,
+            Block::Paragraph(runs) => match runs.split_first().map(|(f, rest)| (f, f.style, rest)) {
+                Some((first, RunStyle::Heading(level), rest)) => Some(if keep {
+                    json!({"heading": first.text, "level": level, "text": text(rest)})
+                } else {
+                    json!({"heading": first.text, "level": level})
+                }),
+                _ if keep => Some(Value::String(text(runs))),
+                _ => None,
+            },
         })
         .collect();
     Value::Array(out)

@@ -17,6 +17,8 @@ pub struct RenderOptions {
     pub check: validate::Options,
     pub pdf_options: PdfOptions,
     pub docx_options: crate::export::docx::DocxOptions,
+    /// PDF layout options (autospace); keep `docx_options.autospace` the same.
+    pub layout: crate::layout::Options,
 }
 
 /// The outputs of one report.
@@ -137,7 +139,7 @@ pub fn render(
         }
         // Characters no font of the book has are looked for in the machine's fonts.
         let fonts = fonts.with_system_fallbacks(doc.chars());
-        let pages = crate::layout::layout(&doc, &fonts);
+        let pages = crate::layout::layout_with(&doc, &fonts, opts.layout);
         let located = crate::chars::locate_missing(bytes, &pages.fonts.missing);
         if located.is_empty() && !pages.fonts.missing.is_empty() {
             let list: String = pages.fonts.missing.iter().collect();

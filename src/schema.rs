@@ -11,13 +11,14 @@ use serde_json::{json, Map, Value};
 pub fn json_schema() -> Value {
     let blocks = json!({
         "type": "array",
-        "description": "段落列表：字符串为正文段落（**…** 为加粗），对象为单独成行的小标题",
+        "description": "段落列表：字符串为正文段落（**…** 为加粗），对象为小标题（有 text 时为段首小标题）",
         "items": {"anyOf": [
             {"type": "string", "minLength": 1, "pattern": "\\S", "description": "正文段落；**…** 标记加粗的段首语"},
-            {"type": "object", "description": "小标题", "additionalProperties": false, "required": ["heading"],
+            {"type": "object", "description": "小标题：无 text 时单独成行；有 text 时为段首小标题（如「（一）主动公开情况。」用该层级字体排在段首，其后正文接排）", "additionalProperties": false, "required": ["heading"],
              "properties": {
                 "heading": {"type": "string", "minLength": 1, "pattern": "\\S", "description": "标题文字，含序号，如「（一）主动公开情况」"},
-                "level": {"enum": [2, 3, 4], "default": 2, "description": "层级：2 楷体「（一）」，3 仿宋加粗「1.」，4 仿宋「（1）」"}
+                "level": {"enum": [2, 3, 4], "default": 2, "description": "层级：2 楷体「（一）」，3 仿宋加粗「1.」，4 仿宋「（1）」"},
+                "text": {"type": "string", "minLength": 1, "pattern": "\\S", "description": "段首小标题之后的正文（与标题同一段落，仿宋；**…** 为加粗；\\n 为换行）"}
              }}
         ]}
     });

@@ -30,10 +30,12 @@ fn write_json(dir: &Path, name: &str, v: &Value) -> PathBuf {
     p
 }
 
+/// The PDF's text; the spaces pdftotext reads into the autospace gaps between Chinese and
+/// Latin letters or digits are left out (none of the cases holds a space).
 fn pdftotext(pdf: &Path) -> String {
     let out = tool("pdftotext", &["-enc", "UTF-8", pdf.to_str().unwrap(), "-"]);
     assert!(out.status.success(), "pdftotext failed on {}", pdf.display());
-    String::from_utf8(out.stdout).unwrap()
+    String::from_utf8(out.stdout).unwrap().replace(' ', "")
 }
 
 fn qpdf_check(pdf: &Path) {

@@ -161,7 +161,11 @@ fn paragraphs_are_styled_and_carry_the_text() {
                         Some(&("Body".to_string(), text.join("\n"))),
                         "{name}: paragraph"
                     );
-                    bold_runs += lines.iter().flatten().filter(|r| r.bold && !r.text.is_empty()).count();
+                    bold_runs += lines
+                        .iter()
+                        .flatten()
+                        .filter(|r| r.style == nianbao::model::RunStyle::Bold && !r.text.is_empty())
+                        .count();
                 }
                 Block::Table(_) => {}
             }
@@ -232,7 +236,7 @@ fn styles_name_fonts_explicitly_and_set_the_gbt9704_page() {
     assert_eq!(body_ppr.val("w:jc"), Some("both"));
     // Prose sets the grid itself: exact lines, 28 characters by condensing half a point.
     assert_eq!(body_ppr.val("w:snapToGrid"), Some("0"));
-    assert_eq!(by_id["Body"].kid("w:rPr").and_then(|r| r.val("w:spacing")), Some("-10"));
+    assert_eq!(by_id["Body"].kid("w:rPr").and_then(|r| r.val("w:spacing")), Some("-7"));
     assert_eq!(ppr("Title").val("w:jc"), Some("center"));
     assert_eq!(ppr("Heading1").val("w:outlineLvl"), Some("0"));
     assert!(by_id["Heading3"].kid("w:rPr").and_then(|r| r.kid("w:b")).is_some());

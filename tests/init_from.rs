@@ -255,6 +255,27 @@ fn prose_keeps_its_headings_and_its_paragraphs_only_with_keep_prose() {
     let huaian = example("huaian-2024.json");
     let (kept, _) = init_from(&huaian, &["--keep-prose"]);
     assert_eq!(kept["sections"], read_json(&huaian)["sections"]);
+    // A run-in heading is a heading: kept as one of its level without --keep-prose.
+    let (next, _) = init_from(&huaian, &[]);
+    let written = read_json(&huaian);
+    let run_in: Vec<&Value> = written["sections"]["overview"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|b| b.get("text").is_some())
+        .map(|b| &b["heading"])
+        .collect();
+    assert!(run_in.len() >= 5, "huaian uses run-in headings: {run_in:?}");
+    let kept_headings: Vec<&Value> = next["sections"]["overview"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            assert!(b.get("text").is_none(), "paragraph text kept without --keep-prose: {b}");
+            &b["heading"]
+        })
+        .collect();
+    assert_eq!(kept_headings, run_in);
 
     let o = common::nianbao(&["init", "--keep-prose"]);
     assert_eq!(o.status.code(), Some(2), "--keep-prose needs --from");

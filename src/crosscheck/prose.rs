@@ -24,8 +24,16 @@ fn paragraphs(report: &Report) -> Vec<Paragraph> {
     let mut push = |path: String, blocks: &[Block]| {
         for (i, b) in blocks.iter().enumerate() {
             if let Block::Paragraph(runs) = b {
+                // A paragraph after a run-in heading is the object's `text`.
+                let run_in = runs
+                    .first()
+                    .is_some_and(|r| matches!(r.style, crate::model::RunStyle::Heading(_)));
                 out.push(Paragraph {
-                    path: format!("{path}[{i}]"),
+                    path: if run_in {
+                        format!("{path}[{i}].text")
+                    } else {
+                        format!("{path}[{i}]")
+                    },
                     text: runs.iter().map(|r| r.text.as_str()).collect(),
                 });
             }

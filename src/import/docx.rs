@@ -149,6 +149,8 @@ struct CellBuild {
 #[derive(Default)]
 struct RunProps {
     bold: bool,
+    /// The level of a run in a `RunInHeadingN` character style (nianbao's run-in heading).
+    heading: Option<u8>,
 }
 
 fn body(xml: &[u8], styles: &HashMap<String, String>) -> Result<Vec<Block>, ImportError> {
@@ -238,6 +240,11 @@ fn body(xml: &[u8], styles: &HashMap<String, String>) -> Result<Vec<Block>, Impo
                 }
                 b"vMerge" => set_vmerge(&mut tables, &e),
                 b"b" if in_rpr => run.bold = on(&e),
+                b"rStyle" if in_rpr => {
+                    run.heading = attr(&e, b"val")
+                        .and_then(|v| v.strip_prefix("RunInHeading").and_then(|l| l.parse::<u8>().ok()))
+                        .filter(|l| (2..=4).contains(l));
+                }
                 b"tab" if !in_rpr => push_text(&mut paras, &run, " "),
                 b"br" | b"cr" => push_text(&mut paras, &run, "\n"),
                 _ => {}
@@ -331,7 +338,12 @@ fn on(e: &BytesStart<'_>) -> bool {
 
 fn push_text(paras: &mut [Para], run: &RunProps, s: &str) {
     if let Some(p) = paras.last_mut() {
-        p.push(s, run.bold);
+        match (run.heading, &mut p.run_in) {
+            // A run-in heading only at the paragraph's start.
+            (Some(level), None) if p.runs.is_empty() => p.run_in = Some((level, s.to_string())),
+            (Some(level), Some((l, text))) if *l == level && p.runs.is_empty() => text.push_str(s),
+            _ => p.push(s, run.bold),
+        }
     }
 }
 
@@ -342,6 +354,7 @@ fn split_lines(p: Para) -> Vec<Para> {
     let mut out = vec![Para {
         runs: Vec::new(),
         style: p.style.clone(),
+        run_in: p.run_in.clone(),
     }];
     for r in p.runs {
         for (i, piece) in r.text.split('\n').enumerate() {
@@ -349,6 +362,7 @@ fn split_lines(p: Para) -> Vec<Para> {
                 out.push(Para {
                     runs: Vec::new(),
                     style: p.style.clone(),
+                    run_in: None,
                 });
             }
             if let Some(last) = out.last_mut() {

@@ -384,6 +384,23 @@ fn cn_or_arabic(s: &str) -> Option<(i64, &str)> {
 /// One paragraph as a contract block: a heading, a paragraph with a bold lead-in, or a
 /// plain paragraph; None for an empty line or a template placeholder.
 fn block(p: &Para) -> Option<Value> {
+    if let Some((level, heading)) = &p.run_in {
+        // A run-in heading: the rest of the paragraph is its `text`.
+        let heading = clean(heading);
+        let rest = block(&Para {
+            run_in: None,
+            style: Some("body".into()),
+            ..p.clone()
+        });
+        return Some(match rest {
+            Some(Value::String(text)) if !heading.is_empty() => {
+                json!({"heading": heading, "level": level, "text": text})
+            }
+            Some(Value::String(text)) => Value::String(text),
+            _ if !heading.is_empty() => json!({"heading": heading, "level": level}),
+            _ => return None,
+        });
+    }
     let text = clean(&p.text());
     if text.is_empty() {
         return None;

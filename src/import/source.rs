@@ -17,6 +17,9 @@ pub(crate) struct Run {
 pub(crate) struct Para {
     pub runs: Vec<Run>,
     pub style: Option<String>,
+    /// A run-in heading that starts the paragraph (level and text), not in `runs`: DOCX
+    /// runs in nianbao's `RunInHeading2`–`4` character styles.
+    pub run_in: Option<(u8, String)>,
 }
 
 impl Para {

@@ -18,14 +18,10 @@ pub const MAX_COUNT: i64 = 999_999_999_999;
 /// The most significant digits an amount may have.
 pub const MAX_AMOUNT_DIGITS: usize = 24;
 
-/// A run of paragraph text, bold or not.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Run {
-    pub text: String,
-    pub bold: bool,
-}
+pub use crate::model::{Date, Run, RunStyle};
 
-/// A block of prose: a body paragraph (with bold runs) or a heading on its own line.
+/// A block of prose: a body paragraph (with bold runs, and perhaps a run-in heading first)
+/// or a heading on its own line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Block {
     Paragraph(Vec<Run>),
@@ -39,14 +35,6 @@ pub enum Block {
 /// The `date` that `nianbao init` writes for the clerk to replace: read as no date (no
 /// sign-off), with the warning `date-placeholder` until it is replaced.
 pub const DATE_PLACEHOLDER: &str = "YYYY-MM-DD";
-
-/// A calendar date (成文日期).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Date {
-    pub year: i32,
-    pub month: u8,
-    pub day: u8,
-}
 
 /// A statistics cell as written in the input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -283,7 +271,7 @@ pub fn parse_runs(s: &str) -> Result<Vec<Run>, String> {
         .filter(|(_, t)| !t.is_empty())
         .map(|(i, t)| Run {
             text: t.to_string(),
-            bold: i % 2 == 1,
+            style: if i % 2 == 1 { RunStyle::Bold } else { RunStyle::Body },
         })
         .collect())
 }
@@ -324,11 +312,11 @@ mod tests {
             vec![
                 Run {
                     text: "扩大公开范围。".into(),
-                    bold: true
+                    style: RunStyle::Bold
                 },
                 Run {
                     text: "2020 年".into(),
-                    bold: false
+                    style: RunStyle::Body
                 }
             ]
         );

@@ -2,7 +2,7 @@
 //! header rows repeated, and a merged label cut by a break printed again on the new page.
 
 use super::{CellMark, Composer, HeaderScope, Item, LaidLine, Mark};
-use crate::input::Run;
+use crate::model::Run;
 use crate::model::{Align, CellRole, Table};
 use crate::style::{
     self, TextStyle, CELL_PAD_X, CELL_PAD_Y, LINE_PITCH, MARGIN_LEFT, MARGIN_TOP, RULE_WIDTH, TEXT_HEIGHT,
@@ -62,10 +62,7 @@ fn measure(t: &Table, c: &mut Composer) -> Measured {
             if cell.role == CellRole::Group {
                 st.bold = false;
             }
-            let runs = [Run {
-                text: cell.text.clone(),
-                bold: false,
-            }];
+            let runs = [Run::body(cell.text.clone())];
             let mut lines = c.lines(&runs, st, None, w, w, false);
             // A number or Latin word is measured whole: the line breaker would split it to
             // fit, and a typesetter shrinks it instead.

@@ -13,7 +13,7 @@ use docx_rs::{
 
 use super::styles::{self, heading_id};
 use super::{geometry, DocxError};
-use crate::model::{Align, Block, Document, SignOff, Table as ModelTable, TableCell as ModelCell};
+use crate::model::{Align, Block, Document, RunStyle, SignOff, Table as ModelTable, TableCell as ModelCell};
 use crate::style::{self as st, CELL_PAD_X, CELL_PAD_Y, CHAR_PITCH};
 use crate::units::Length;
 
@@ -50,7 +50,7 @@ pub fn build(doc: &Document) -> Result<(Docx, Vec<usize>), DocxError> {
             if i > 0 {
                 p = p.add_run(Run::new().add_break(docx_rs::BreakType::TextWrapping));
             }
-            p = p.add_run(text_run(line, false));
+            p = p.add_run(text_run(line, RunStyle::Body));
         }
         docx = docx.add_paragraph(p);
         docx = docx.add_paragraph(Paragraph::new().style(styles::BODY));
@@ -61,7 +61,7 @@ pub fn build(doc: &Document) -> Result<(Docx, Vec<usize>), DocxError> {
     for (bi, block) in doc.blocks.iter().enumerate() {
         match block {
             Block::Heading { level, text, outline } => {
-                let mut p = text_paragraph(heading_id(*level), text, false);
+                let mut p = text_paragraph(heading_id(*level), text);
                 // A level-1 heading that is not one of the six sections stays out of the
                 // navigation pane, like the PDF's bookmarks.
                 if *level <= 1 && !*outline {
@@ -77,7 +77,7 @@ pub fn build(doc: &Document) -> Result<(Docx, Vec<usize>), DocxError> {
                     }
                     for r in runs {
                         if !r.text.is_empty() {
-                            p = p.add_run(text_run(&r.text, r.bold));
+                            p = p.add_run(text_run(&r.text, r.style));
                         }
                     }
                 }
@@ -117,8 +117,9 @@ fn clean(s: &str) -> Cow<'_, str> {
     }
 }
 
-/// A run of text; newlines become line breaks and tabs tab characters.
-fn text_run(text: &str, bold: bool) -> Run {
+/// A run of text; newlines become line breaks and tabs tab characters. A bold run is bold;
+/// a run-in heading names its level's character style.
+fn text_run(text: &str, style: RunStyle) -> Run {
     let text = clean(text);
     let mut run = Run::new();
     for (i, line) in text.split('\n').enumerate() {
@@ -134,24 +135,26 @@ fn text_run(text: &str, bold: bool) -> Run {
             }
         }
     }
-    if bold {
-        run = run.bold();
+    match style {
+        RunStyle::Body => {}
+        RunStyle::Bold => run = run.bold(),
+        RunStyle::Heading(level) => run = run.style(styles::run_in_heading_id(level)),
     }
     run
 }
 
-fn text_paragraph(style: &str, text: &str, bold: bool) -> Paragraph {
+fn text_paragraph(style: &str, text: &str) -> Paragraph {
     let p = Paragraph::new().style(style);
     if text.is_empty() {
         p
     } else {
-        p.add_run(text_run(text, bold))
+        p.add_run(text_run(text, RunStyle::Body))
     }
 }
 
 /// Lines a body paragraph takes, estimated (28 characters a line, ASCII half, the first
 /// line indented two).
-fn estimated_lines(lines: &[Vec<crate::input::Run>]) -> i64 {
+fn estimated_lines(lines: &[Vec<crate::model::Run>]) -> i64 {
     lines
         .iter()
         .enumerate()
@@ -191,7 +194,7 @@ fn signoff(s: &SignOff) -> Vec<Paragraph> {
         .map(|_| Paragraph::new().style(styles::BODY).keep_next(true))
         .collect();
     for l in s.lines() {
-        out.push(text_paragraph(styles::SIGN_OFF, &l.text, false).indent(
+        out.push(text_paragraph(styles::SIGN_OFF, &l.text).indent(
             Some(0),
             Some(SpecialIndentType::FirstLine(0)),
             Some(twips(l.right_half_chars)),
@@ -354,7 +357,7 @@ fn table_borders() -> TableBorders {
 }
 
 fn cell_paragraph(text: &str, align: Align) -> Paragraph {
-    let p = text_paragraph(styles::TABLE_TEXT, text, false);
+    let p = text_paragraph(styles::TABLE_TEXT, text);
     match align {
         Align::Center => p,
         Align::Left => p.align(AlignmentType::Left),

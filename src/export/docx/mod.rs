@@ -67,6 +67,9 @@ pub struct DocxOptions {
     pub fonts: BTreeMap<Role, String>,
     /// Fonts to embed (`--embed-fonts`). `None`: nothing is embedded and no font file is read.
     pub embed_fonts: Option<EmbeddedFonts>,
+    /// Autospace between CJK and Latin text or digits (`w:autoSpaceDE`/`w:autoSpaceDN`),
+    /// as the PDF's [`crate::layout::Options::autospace`]; on by default.
+    pub autospace: bool,
 }
 
 impl Default for DocxOptions {
@@ -78,6 +81,7 @@ impl Default for DocxOptions {
                 .map(|r| (r, r.official_name().to_string()))
                 .collect(),
             embed_fonts: None,
+            autospace: true,
         }
     }
 }
@@ -128,9 +132,14 @@ struct Geometry {
     char_space: i64,
     /// Two grid characters.
     first_line_twips: i64,
-    /// How much the prose styles condense each character (twips, rounded up) so that 28
-    /// characters and a punctuation mark compressed to half width fill the 156 mm line:
-    /// 16 pt − 156 mm / 28.5 → 10 (15.5 pt a character; 29 whole characters never fit).
+    /// How much the prose styles condense each character (twips) so that a character is
+    /// as wide as the PDF's grid pitch (156 mm / 28 ≈ 15.79 pt) where Word and LibreOffice
+    /// set it: 28 fill the line, and a line-end 「，。、」 hangs after them (Word's default;
+    /// LibreOffice without `w:overflowPunct`) as in the PDF. LibreOffice 7.4 sets the
+    /// 16 pt face about 0.08 pt wider than 16 pt, so 16.08 pt − 15.79 pt → 6 twips, and one
+    /// more for the digits' share: measured with `tests/tools/line_agreement.py` on the
+    /// examples, 7 twips agree best with the PDF (10, which left room for a half-width
+    /// mark before hanging existed, agreed least).
     condense_twips: i64,
     /// The page number's line: exactly its type size.
     folio_line_twips: i64,
@@ -155,9 +164,10 @@ fn geometry() -> Geometry {
         },
         first_line_twips: (style::CHAR_PITCH * style::BODY.indent_chars).to_twips(),
         condense_twips: {
-            let pitch = style::TEXT_WIDTH * 2 / (style::CHARS_PER_LINE * 2 + 1);
-            let over = (style::BODY.size - pitch).0;
-            (over + 634).div_euclid(635).max(0)
+            // LibreOffice's 16 pt face: 16.08 pt (in EMU-like units: 1 pt = 12700).
+            let rendered = style::BODY.size.0 + 12_700 * 8 / 100;
+            let over = rendered - style::CHAR_PITCH.0;
+            (over + 634).div_euclid(635) + 1
         },
         folio_line_twips: folio_line.to_twips(),
     }
@@ -314,7 +324,7 @@ pub fn write(doc: &Document, opts: &DocxOptions) -> Result<Vec<u8>, DocxError> {
         ("docProps/app.xml".into(), parts::app()),
         ("word/document.xml".into(), document),
         ("word/_rels/document.xml.rels".into(), parts::document_rels()),
-        ("word/styles.xml".into(), styles::styles_xml(&plan)),
+        ("word/styles.xml".into(), styles::styles_xml(&plan, opts.autospace)),
         ("word/settings.xml".into(), parts::settings(!embeds.is_empty(), subsets)),
         ("word/fontTable.xml".into(), parts::font_table(&plan, &embeds)),
         ("word/theme/theme1.xml".into(), parts::theme(&plan)),
@@ -399,6 +409,7 @@ fn subset_fonts(doc: &Document, opts: &DocxOptions, e: &EmbeddedFonts) -> Result
     Ok(DocxOptions {
         fonts: opts.fonts.clone(),
         embed_fonts: Some(EmbeddedFonts { by_role, subset: true }),
+        autospace: opts.autospace,
     })
 }
 
@@ -418,11 +429,11 @@ mod tests {
         assert!(g.line_pitch_twips * style::LINES_PER_PAGE <= style::TEXT_HEIGHT.to_twips());
         assert_eq!(g.char_space, -848);
         assert_eq!(g.first_line_twips, 632);
-        assert_eq!(g.condense_twips, 10);
-        // 28 condensed characters and a half-width mark fit the line; 29 characters do not.
+        assert_eq!(g.condense_twips, 7);
+        // 28 condensed characters fit the line; a 29th (or a half-width mark) hangs.
         let ch = 320 - g.condense_twips;
-        assert!(28 * ch + ch / 2 <= style::TEXT_WIDTH.to_twips());
-        assert!(29 * ch > style::TEXT_WIDTH.to_twips());
+        assert!(28 * ch <= style::TEXT_WIDTH.to_twips());
+        assert!(28 * ch + ch / 2 > style::TEXT_WIDTH.to_twips());
         // 35 mm − 7 mm − 14 pt.
         assert_eq!(g.footer, 1587 - 280);
         assert_eq!(RULE_EIGHTHS, 4);

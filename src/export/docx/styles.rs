@@ -9,15 +9,19 @@ use super::xml::{escape, DECL};
 use super::FontPlan;
 use crate::style::{self, Role, TextStyle};
 
-/// Paragraph settings for CJK text on the 公文 grid: no extra space between CJK and Latin
-/// text or digits (as in the PDF), no right-indent adjustment to the grid, no widow control
-/// (the PDF has none), justified.
+/// Paragraph settings for CJK text on the 公文 grid: autospace between CJK and Latin text
+/// or digits as in the PDF (on unless turned off), no right-indent adjustment to the grid,
+/// no widow control (the PDF has none), justified.
 ///
-/// `overflowPunct` is written explicitly as Word's default (1): LibreOffice reads it
-/// inverted (1 → no hanging punctuation) and, without it, hangs a line-end 「，」 or 「、」 that
-/// does not fit and then drops it from the page; with it, it moves the mark down with the
-/// character before it, as the PDF does.
-const CJK_PPR: &str = r#"<w:widowControl w:val="0"/><w:overflowPunct w:val="1"/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:adjustRightInd w:val="0"/><w:jc w:val="both"/>"#;
+/// `overflowPunct` is not written: Word's and WPS's default lets a line-end 「，。、」 hang
+/// after a full line, as the PDF does; LibreOffice hangs it too when the element is absent
+/// (it reads an explicit 1 inverted, as "no hanging").
+fn cjk_ppr(autospace: bool) -> String {
+    let a = u8::from(autospace);
+    format!(
+        r#"<w:widowControl w:val="0"/><w:autoSpaceDE w:val="{a}"/><w:autoSpaceDN w:val="{a}"/><w:adjustRightInd w:val="0"/><w:jc w:val="both"/>"#
+    )
+}
 
 /// Style ids written into document.xml and footers.
 pub const TITLE: &str = "Title";
@@ -94,8 +98,17 @@ fn paragraph_style(out: &mut String, id: &str, name: &str, based_on: Option<&str
     out.push_str("</w:style>");
 }
 
-/// `word/styles.xml` for these fonts.
-pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
+/// The character style id of a run-in heading of a level (2–4).
+pub fn run_in_heading_id(level: u8) -> &'static str {
+    match level {
+        2 => "RunInHeading2",
+        3 => "RunInHeading3",
+        _ => "RunInHeading4",
+    }
+}
+
+/// `word/styles.xml` for these fonts, with autospace on or off.
+pub fn styles_xml(fonts: &FontPlan, autospace: bool) -> Vec<u8> {
     let g = geometry();
     let mut s = String::with_capacity(8192);
     s.push_str(DECL);
@@ -112,7 +125,7 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
         r#"<w:kern w:val="2"/><w:sz w:val="{hp}"/><w:szCs w:val="{hp}"/><w:lang w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/></w:rPr>"#
     );
     s.push_str("</w:rPrDefault><w:pPrDefault><w:pPr>");
-    s.push_str(CJK_PPR);
+    s.push_str(&cjk_ppr(autospace));
     s.push_str("</w:pPr></w:pPrDefault></w:docDefaults>");
 
     // Normal: the defaults, named.
@@ -125,7 +138,7 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
     s.push_str(
         r#"<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/><w:pPr>"#,
     );
-    s.push_str(CJK_PPR);
+    s.push_str(&cjk_ppr(autospace));
     s.push_str("</w:pPr>");
     s.push_str(&normal_rpr);
     s.push_str("</w:style>");
@@ -138,9 +151,9 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
     // Body: 仿宋 三号, two-character first-line indent, justified, one grid line per line.
     //
     // The prose styles set the grid themselves instead of snapping to it: exact 28.95 pt
-    // lines, and characters condensed by half a point so that 28 of the 16 pt characters
-    // fill the 156 mm line with room for one line-end punctuation mark compressed to half
-    // width, as the PDF sets it (15.5 pt each; 29 never fit). Word would render the 22 × 28
+    // lines, and characters condensed (see `Geometry::condense_twips`) so that 28 of the
+    // 16 pt characters fill the 156 mm line as the PDF's grid does, a line-end 「，。、」
+    // hanging after them. Word would render the 22 × 28
     // page from the grid alone; LibreOffice (through 7.5) does not: on a character grid
     // narrower than the type size it gives every CJK character two grid cells, which halves
     // the line and doubles the page count. The section still carries the 22 × 28 grid, so
@@ -177,6 +190,18 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
         );
     }
 
+    // Run-in headings: character styles with the heading level's fonts and weight, for the
+    // heading that starts a body paragraph.
+    for level in 2..=4u8 {
+        let id = run_in_heading_id(level);
+        let mut r = String::new();
+        rpr(&mut r, fonts, style::heading(level), false, condense);
+        let _ = write!(
+            s,
+            r#"<w:style w:type="character" w:customStyle="1" w:styleId="{id}"><w:name w:val="Run-in heading {level}"/><w:basedOn w:val="DefaultParagraphFont"/><w:qFormat/>{r}</w:style>"#
+        );
+    }
+
     // Table text: 宋体 五号, centred, off the grid, on lines of exactly the PDF's table line
     // (14 pt for 10.5 pt type: single spacing, never the body's 28.95 pt). "Single" by the
     // font's own metrics would differ per font (Noto Serif CJK's is 15.2 pt, SimSun's about
@@ -190,8 +215,8 @@ pub fn styles_xml(fonts: &FontPlan) -> Vec<u8> {
     paragraph_style(&mut s, TABLE_TEXT, "Table Text", Some("Normal"), &table_ppr, &r);
 
     // Sign-off: body text, right-aligned, no first-line indent (the right indent is set per
-    // paragraph).
-    let signoff_ppr = r#"<w:keepNext/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/>"#;
+    // paragraph), no autospace (its places are counted in characters, as in the PDF).
+    let signoff_ppr = r#"<w:keepNext/><w:autoSpaceDE w:val="0"/><w:autoSpaceDN w:val="0"/><w:ind w:firstLineChars="0" w:firstLine="0"/><w:jc w:val="right"/>"#;
     let mut r = String::new();
     rpr(&mut r, fonts, style::BODY, false, condense);
     paragraph_style(&mut s, SIGN_OFF, "Sign-off", Some(BODY), signoff_ppr, &r);
