@@ -29,6 +29,11 @@ pub(crate) struct Str {
 }
 
 impl Str {
+    /// The string's value.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
     fn locus(&self) -> Locus {
         Locus::Path {
             path: self.path.clone(),
