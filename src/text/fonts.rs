@@ -475,7 +475,9 @@ fn resolve(
 /// Every face in the font files of some folders (recursively), with its names.
 fn scan(dirs: &[PathBuf]) -> Vec<(PathBuf, u32, Vec<String>)> {
     let mut files = Vec::new();
-    let mut stack: Vec<PathBuf> = dirs.to_vec();
+    // Popped from the end: the first folder (a --font-dir, before the bundled one) is
+    // catalogued first, so that its fonts win over the bundled fonts of the same name.
+    let mut stack: Vec<PathBuf> = dirs.iter().rev().cloned().collect();
     while let Some(d) = stack.pop() {
         let Ok(rd) = std::fs::read_dir(&d) else { continue };
         let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
