@@ -12,9 +12,15 @@ use std::sync::{Arc, Mutex};
 pub const BATCH_HELP: &str = "OUTPUTS:
   A report found in a folder IN (searched recursively for *.json) is written to OUT_DIR under
   its path relative to IN: IN/region3/county3/r00003.json gives OUT_DIR/region3/county3/r00003.pdf
-  and .docx. A report named as a file is written to OUT_DIR/<stem>.pdf and .docx. Every file is
+  and .docx. A report named as a file is written to OUT_DIR/<stem>.pdf and .docx; files listed
+  on standard input (-) keep their paths under the longest folder holding them all, and --base
+  DIR names every file input by its path under DIR. Every file is
   written under a temporary name and renamed into place; leftovers of a killed run are removed
   by the next run. OUT_DIR/.nianbao-manifest.json records what was written (--skip-unchanged).
+
+--check:
+  Validate every report as the batch would, in parallel, and write nothing (no OUT_DIR, no
+  manifest); -o is optional. Exit status as below.
 
 PRINTED:
   The diagnostics of each rejected report and the error of each failed one (warnings of written
