@@ -671,18 +671,23 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// `-o -` (or a stream) that is a terminal: binary output there is never wanted. Prints an
+/// argument error with the way out; returns the exit status 2.
+fn refuse_terminal(name: &str, args: &RenderArgs, how: DiagFormat) -> u8 {
+    let what = if args.docx { "a DOCX" } else { "a PDF" };
+    let e = Error::new(
+        Class::Argument,
+        format!("refusing to write {what} to the terminal: redirect standard output (`-o - > report.pdf`), pipe it, or name a file with -o"),
+    );
+    print_operational(name, &e, how);
+    2
+}
+
 fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagFormat, quiet: bool) -> u8 {
     let name = display_name(input);
     let target = match targets(input, output, args.pdf, args.docx) {
-        Ok(Target::Stdout) if std::io::stdout().is_terminal() => {
-            let what = if args.docx { "a DOCX" } else { "a PDF" };
-            let e = Error::new(
-                Class::Argument,
-                format!("refusing to write {what} to the terminal: redirect standard output (`-o - > report.pdf`), pipe it, or name a file with -o"),
-            );
-            print_operational(&name, &e, how);
-            return 2;
-        }
+        Ok(Target::Stdout) if std::io::stdout().is_terminal() => return refuse_terminal(&name, args, how),
+        Ok(Target::Stream(p)) if nianbao::output::is_terminal(&p) => return refuse_terminal(&name, args, how),
         Ok(t) => t,
         Err(e) => {
             print_operational(&name, &e, how);

@@ -111,6 +111,10 @@ fn binary_output_is_refused_on_a_terminal_but_flows_into_a_pipe() {
             "nothing binary was written"
         );
     }
+    // A device that is the terminal, named with -o, is refused the same way.
+    let (code, printed) = under_a_terminal(&format!("{bin} render {} --pdf -o /dev/stdout", zibo()));
+    assert_eq!(code, 2, "{printed}");
+    assert!(printed.contains("refusing to write a PDF to the terminal"), "{printed}");
     // The same command with standard output piped writes the PDF.
     let (code, printed) = under_a_terminal(&format!("{bin} render {} --pdf -o - 2>/dev/null | head -c 5", zibo()));
     assert_eq!((code, printed.as_str()), (0, "%PDF-"));
