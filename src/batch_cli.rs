@@ -248,6 +248,19 @@ fn check(jobs: &[batch::Job], args: &BatchArgs, how: DiagFormat, quiet: bool, t0
         as_published: args.render.as_published,
         strict: false,
     };
+    // Fonts named on the command line are the ones the batch would use: load them once and
+    // check each report's characters against them (else the bundled set, read only when a
+    // report needs it, as `validate` does).
+    let config = args.render.font_config();
+    let custom = config.bundled.is_some() || !config.dirs.is_empty() || !config.overrides.is_empty();
+    let book = match custom.then(|| nianbao::text::fonts::FontBook::load(&config)) {
+        None => None,
+        Some(Ok(b)) => Some(b),
+        Some(Err(e)) => {
+            print_operational("fonts", &Error::new(Class::Font, e.0), how);
+            return 2;
+        }
+    };
     let interrupt = on_signals();
     let stop_now = AtomicBool::new(false);
     let stop = || {
@@ -261,7 +274,14 @@ fn check(jobs: &[batch::Job], args: &BatchArgs, how: DiagFormat, quiet: bool, t0
         let bytes = std::fs::File::open(&job.input)
             .and_then(nianbao::input::read_limited)
             .map_err(|e| Error::io(Class::Input, "read", &job.input, &e))?;
-        Ok(nianbao::load_checking_glyphs(&bytes, opts).1)
+        let (checked, mut diags) = nianbao::load(&bytes, opts);
+        if checked.is_some() {
+            diags.extend(match &book {
+                Some(b) => nianbao::chars::missing_glyphs_with(&bytes, b),
+                None => nianbao::chars::missing_glyphs(&bytes),
+            });
+        }
+        Ok(diags)
     };
     let bar = progress_bar(jobs.len(), quiet);
     let (mut valid, mut rejected, mut failed, mut warnings, mut worst) = (0, 0, 0, 0, 0u8);

@@ -225,6 +225,26 @@ pub fn missing_glyphs(bytes: &[u8]) -> Vec<Diagnostic> {
     missing_with(bytes, &book, unusual)
 }
 
+/// The `missing-glyph` warnings of a report against `book` (fonts the caller loaded, e.g.
+/// with `--font`) and then the machine's fonts: [`missing_glyphs`] for fonts other than the
+/// bundled defaults, whose coverage `fonts/charset.txt` does not describe.
+pub fn missing_glyphs_with(bytes: &[u8], book: &FontBook) -> Vec<Diagnostic> {
+    let Some(text) = text_of(bytes) else {
+        return Vec::new();
+    };
+    let candidates: BTreeSet<char> = text
+        .chars()
+        .filter(|&c| !c.is_whitespace() && !c.is_control() && !charset::ignorable(c))
+        .collect::<BTreeSet<char>>()
+        .into_iter()
+        .filter(|&c| !book.has(c))
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    missing_with(bytes, book, candidates)
+}
+
 /// The `missing-glyph` warnings for the characters of `candidates` that neither `book` nor
 /// the machine's fonts have.
 pub fn missing_with(bytes: &[u8], book: &FontBook, candidates: BTreeSet<char>) -> Vec<Diagnostic> {

@@ -519,7 +519,7 @@ impl RenderArgs {
         }
     }
 
-    fn font_config(&self) -> nianbao::text::fonts::FontConfig {
+    pub(crate) fn font_config(&self) -> nianbao::text::fonts::FontConfig {
         self.fonts.config()
     }
 

@@ -559,6 +559,28 @@ fn check_validates_everything_in_parallel_and_writes_nothing() {
     let r = nianbao(&["batch", "--check", s(&first), s(&twin)], None);
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("would replace those of"), "{}", r.stderr);
+    // The fonts the batch would use are checked too: a private-use character no font has is
+    // a warning (shown with -v), and a fonts folder that does not hold the fonts is a font
+    // error (exit 2), named as the fonts, not as a report.
+    let pua = t.put(
+        "pua/r.json",
+        &String::from_utf8(example("huaian-2024"))
+            .unwrap()
+            .replacen("\"agency\": \"", "\"agency\": \"\u{E000}", 1)
+            .into_bytes(),
+    );
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let r = nianbao(&["batch", "--check", "-v", s(&pua), "--fonts", s(&fonts)], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[missing-glyph]: $.agency"), "{}", r.stderr);
+    let r = nianbao(&["batch", "--check", s(&pua), "--fonts", s(&t.0)], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("fonts: error: the bundled fonts folder was not found"),
+        "{}",
+        r.stderr
+    );
     // Options that write are refused with --check; without --check, -o is required.
     assert_eq!(
         nianbao(&["batch", "--check", s(&first), "--report", "r.json"], None).code,
