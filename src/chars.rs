@@ -207,7 +207,7 @@ pub fn locate_missing(bytes: &[u8], missing: &BTreeSet<char>) -> Vec<Diagnostic>
 
 /// The `missing-glyph` warnings of a report as `validate` gives them, with the bundled fonts
 /// and then the machine's. The fonts are read only when the text holds a character outside
-/// the bundled fonts' set; when they cannot be loaded, nothing is reported.
+/// the bundled fonts' set (once per process); when they cannot be loaded, nothing is reported.
 pub fn missing_glyphs(bytes: &[u8]) -> Vec<Diagnostic> {
     let Some(text) = text_of(bytes) else {
         return Vec::new();
@@ -219,10 +219,13 @@ pub fn missing_glyphs(bytes: &[u8]) -> Vec<Diagnostic> {
     if unusual.is_empty() {
         return Vec::new();
     }
-    let Ok(book) = FontBook::load(&FontConfig::default()) else {
+    // Loaded once per process and shared: `validate DIR` checks reports on many threads, and
+    // parsing the fonts (about 20 MB) for each would cost time and memory per thread.
+    static BOOK: std::sync::OnceLock<Option<FontBook>> = std::sync::OnceLock::new();
+    let Some(book) = BOOK.get_or_init(|| FontBook::load(&FontConfig::default()).ok()) else {
         return Vec::new();
     };
-    missing_with(bytes, &book, unusual)
+    missing_with(bytes, book, unusual)
 }
 
 /// The `missing-glyph` warnings of a report against `book` (fonts the caller loaded, e.g.
