@@ -12,9 +12,15 @@ use std::sync::{Arc, Mutex};
 pub const BATCH_HELP: &str = "OUTPUTS:
   A report found in a folder IN (searched recursively for *.json) is written to OUT_DIR under
   its path relative to IN: IN/region3/county3/r00003.json gives OUT_DIR/region3/county3/r00003.pdf
-  and .docx. A report named as a file is written to OUT_DIR/<stem>.pdf and .docx. Every file is
+  and .docx. A report named as a file is written to OUT_DIR/<stem>.pdf and .docx; files listed
+  on standard input (-) keep their paths under the longest folder holding them all, and --base
+  DIR names every file input by its path under DIR. Every file is
   written under a temporary name and renamed into place; leftovers of a killed run are removed
   by the next run. OUT_DIR/.nianbao-manifest.json records what was written (--skip-unchanged).
+
+--check:
+  Validate every report as the batch would, in parallel, and write nothing (no OUT_DIR, no
+  manifest); -o is optional. Exit status as below.
 
 PRINTED:
   The diagnostics of each rejected report and the error of each failed one (warnings of written
@@ -41,8 +47,17 @@ pub struct BatchArgs {
     #[arg(required = true, value_name = "INPUT")]
     inputs: Vec<PathBuf>,
     /// The output folder (created when missing); outputs mirror the inputs' paths
-    #[arg(short, long, value_name = "OUT_DIR")]
-    output: PathBuf,
+    #[arg(short, long, value_name = "OUT_DIR", required_unless_present = "check")]
+    output: Option<PathBuf>,
+    /// Only validate every report as the batch would (its identities, its fonts, two inputs
+    /// with the same outputs), in parallel; write nothing: no outputs, manifest or --report
+    #[arg(long, conflicts_with_all = ["skip_unchanged", "report"])]
+    check: bool,
+    /// Name the outputs of file inputs by their path relative to DIR (DIR/a/b/r.json →
+    /// OUT_DIR/a/b/r.pdf). Default for a list on standard input: the longest folder holding
+    /// all its files; for files on the command line: their stems
+    #[arg(long, value_name = "DIR")]
+    base: Option<PathBuf>,
     #[command(flatten)]
     render: RenderArgs,
     /// Reports rendered at once (default: all cores)
@@ -51,9 +66,6 @@ pub struct BatchArgs {
     /// Start no new report after the first one rejected or failed
     #[arg(long)]
     fail_fast: bool,
-    /// No progress bar and no summary line (problems are still printed)
-    #[arg(short, long)]
-    quiet: bool,
     /// Write a JSON record of every report (input, outputs, status, diagnostics, time) to FILE
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
@@ -68,21 +80,23 @@ pub struct BatchArgs {
 }
 
 /// Runs `nianbao batch`; returns the exit status.
-pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
+pub fn run(args: &BatchArgs, how: DiagFormat, quiet: bool) -> u8 {
     let t0 = std::time::Instant::now();
-    let mut inputs = Vec::new();
+    // Each input with the base its outputs are named under (None: a file's stem).
+    let mut inputs: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
     let mut read_stdin = false;
     for i in &args.inputs {
         if i.as_os_str() != "-" {
-            inputs.push(i.clone());
+            inputs.push((i.clone(), args.base.clone()));
         } else if !read_stdin {
             read_stdin = true;
+            let mut listed = Vec::new();
             for line in std::io::stdin().lock().lines() {
                 match line {
                     Ok(l) => {
                         let l = l.trim_end_matches('\r');
                         if !l.trim().is_empty() {
-                            inputs.push(PathBuf::from(l));
+                            listed.push(PathBuf::from(l));
                         }
                     }
                     Err(e) => {
@@ -92,11 +106,18 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
                     }
                 }
             }
+            let files: Vec<PathBuf> = listed.iter().filter(|p| !p.is_dir()).cloned().collect();
+            let base = args.base.clone().or_else(|| batch::common_dir(&files));
+            inputs.extend(listed.into_iter().map(|p| (p, base.clone())));
         }
     }
-    let mut jobs = batch::collect(&inputs, &args.output);
+    let out_dir = args.output.clone().unwrap_or_default();
+    let mut jobs = batch::collect_based(&inputs, &out_dir);
     if let Some(s) = args.shard {
         jobs.retain(|j| s.contains(&j.rel));
+    }
+    if args.check {
+        return check(&jobs, args, how, quiet, t0);
     }
     let (mut pdf, mut docx) = (args.render.pdf, args.render.docx);
     if !pdf && !docx {
@@ -110,7 +131,7 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
         }
     };
     let opts = batch::Options {
-        out_dir: args.output.clone(),
+        out_dir: out_dir.clone(),
         render,
         jobs: args
             .jobs
@@ -122,18 +143,7 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
         report: args.report.clone(),
         interrupt: Some(on_signals()),
     };
-    let bar = if !args.quiet && std::io::stderr().is_terminal() {
-        let b =
-            indicatif::ProgressBar::with_draw_target(Some(jobs.len() as u64), indicatif::ProgressDrawTarget::stderr());
-        if let Ok(style) =
-            indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} reports · {per_sec:1} · ETA {eta} · {msg}")
-        {
-            b.set_style(style.progress_chars("=> "));
-        }
-        b
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
+    let bar = progress_bar(jobs.len(), quiet);
     let print_lock = Mutex::new(());
     let verbose = args.render.verbose;
     let observe = |r: &Record| {
@@ -143,7 +153,7 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
             bar.set_message(format!("last problem: {}", r.input.display()));
         }
         bar.inc(1);
-        if bar.position() % TRIM_EVERY == 0 {
+        if bar.position().is_multiple_of(TRIM_EVERY) {
             release_free_memory();
         }
     };
@@ -152,12 +162,12 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
     let summary = match result {
         Ok(s) => s,
         Err(e) => {
-            print_operational(&args.output.display().to_string(), &e, how);
+            print_operational(&out_dir.display().to_string(), &e, how);
             return 2;
         }
     };
     for e in &summary.errors {
-        print_operational(&args.output.display().to_string(), e, how);
+        print_operational(&out_dir.display().to_string(), e, how);
     }
     // Year-to-year findings are warnings: printed with -v, as written reports' warnings are,
     // and always in the --report file.
@@ -179,7 +189,7 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
             );
         }
     }
-    if !args.quiet {
+    if !quiet {
         let secs = t0.elapsed().as_secs_f64();
         match how {
             DiagFormat::Human => {
@@ -214,6 +224,139 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
         }
     }
     summary.exit_code()
+}
+
+/// A progress bar on a terminal (not when `quiet`), else a hidden one.
+fn progress_bar(len: usize, quiet: bool) -> indicatif::ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let b = indicatif::ProgressBar::with_draw_target(Some(len as u64), indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{wide_bar} {pos}/{len} reports · {per_sec:1} · ETA {eta} · {msg}")
+    {
+        b.set_style(style.progress_chars("=> "));
+    }
+    b
+}
+
+/// `batch --check`: validates the jobs in parallel (printed in input order) and writes
+/// nothing. Rejected reports are printed with their diagnostics, unreadable ones with their
+/// error, the warnings of valid ones with -v; then a summary line (not when `quiet`).
+fn check(jobs: &[batch::Job], args: &BatchArgs, how: DiagFormat, quiet: bool, t0: std::time::Instant) -> u8 {
+    let opts = nianbao::validate::Options {
+        as_published: args.render.as_published,
+        strict: false,
+    };
+    // Fonts named on the command line are the ones the batch would use: load them once and
+    // check each report's characters against them (else the bundled set, read only when a
+    // report needs it, as `validate` does).
+    let config = args.render.font_config();
+    let custom = config.bundled.is_some() || !config.dirs.is_empty() || !config.overrides.is_empty();
+    let book = match custom.then(|| nianbao::text::fonts::FontBook::load(&config)) {
+        None => None,
+        Some(Ok(b)) => Some(b),
+        Some(Err(e)) => {
+            print_operational("fonts", &Error::new(Class::Font, e.0), how);
+            return 2;
+        }
+    };
+    let interrupt = on_signals();
+    let stop_now = AtomicBool::new(false);
+    let stop = || {
+        stop_now.load(std::sync::atomic::Ordering::SeqCst) || interrupt.load(std::sync::atomic::Ordering::SeqCst) != 0
+    };
+    let work = |i: usize| -> Result<_, Error> {
+        let job = &jobs[i];
+        if let Some(p) = &job.problem {
+            return Err(p.clone());
+        }
+        let bytes = std::fs::File::open(&job.input)
+            .and_then(nianbao::input::read_limited)
+            .map_err(|e| Error::io(Class::Input, "read", &job.input, &e))?;
+        let (checked, mut diags) = nianbao::load(&bytes, opts);
+        if checked.is_some() {
+            diags.extend(match &book {
+                Some(b) => nianbao::chars::missing_glyphs_with(&bytes, b),
+                None => nianbao::chars::missing_glyphs(&bytes),
+            });
+        }
+        Ok(diags)
+    };
+    let bar = progress_bar(jobs.len(), quiet);
+    let (mut valid, mut rejected, mut failed, mut warnings, mut worst) = (0, 0, 0, 0, 0u8);
+    let threads = args
+        .jobs
+        .map(|j| j as usize)
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let not_started = batch::map_ordered(jobs.len(), threads, &stop, &work, &mut |i, result| {
+        let name = jobs[i].input.display().to_string();
+        let result = result.unwrap_or_else(|what| {
+            Err(Error::new(
+                Class::Internal,
+                format!("internal error (a bug in nianbao: {what})"),
+            ))
+        });
+        bar.suspend(|| match result {
+            Ok(diags) if nianbao::diag::has_errors(&diags) => {
+                // Read again for the excerpts: only rejected reports pay for it.
+                let source = std::fs::read(&jobs[i].input).ok();
+                print_diagnostics(&name, source.as_deref(), &diags, how);
+                rejected += 1;
+                warnings += diags
+                    .iter()
+                    .filter(|d| d.severity == nianbao::diag::Severity::Warning)
+                    .count();
+                worst = worst.max(1);
+            }
+            Ok(diags) => {
+                if args.render.verbose {
+                    let source = std::fs::read(&jobs[i].input).ok();
+                    print_diagnostics(&name, source.as_deref(), &diags, how);
+                }
+                valid += 1;
+                warnings += diags.len();
+            }
+            Err(e) => {
+                print_operational(&name, &e, how);
+                failed += 1;
+                worst = 2;
+            }
+        });
+        if worst > 0 && args.fail_fast {
+            stop_now.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        bar.inc(1);
+    });
+    bar.finish_and_clear();
+    let signal = interrupt.load(std::sync::atomic::Ordering::SeqCst);
+    if !quiet {
+        let secs = t0.elapsed().as_secs_f64();
+        match how {
+            DiagFormat::Human => {
+                let mut line = format!(
+                    "batch --check: {}, {valid} valid, {rejected} rejected, {failed} failed",
+                    count(jobs.len(), "report")
+                );
+                if !not_started.is_empty() {
+                    let why = if signal != 0 { "interrupted" } else { "--fail-fast" };
+                    line += &format!(", {} not started ({why})", not_started.len());
+                }
+                line += &format!(" in {secs:.1} s; {}; nothing written", count(warnings, "warning"));
+                say!("{line}");
+            }
+            DiagFormat::Json => say!(
+                "{}",
+                serde_json::json!({ "summary": {"reports": jobs.len(), "valid": valid, "rejected": rejected,
+                    "failed": failed, "not_started": not_started.len(), "warnings": warnings, "check": true,
+                    "seconds": secs} })
+            ),
+        }
+    }
+    if signal != 0 {
+        return u8::try_from(128 + signal).unwrap_or(130);
+    }
+    worst
 }
 
 /// Prints what a finished report needs to say: the diagnostics of a rejected report, the
@@ -290,7 +433,7 @@ fn release_free_memory() {
 }
 
 /// 「1 report」, 「2 reports」.
-fn count(n: usize, noun: &str) -> String {
+pub(crate) fn count(n: usize, noun: &str) -> String {
     if n == 1 {
         format!("1 {noun}")
     } else {

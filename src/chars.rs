@@ -30,6 +30,11 @@ pub(crate) struct Str {
 }
 
 impl Str {
+    /// The string's value.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
     fn locus(&self) -> Locus {
         Locus::Path {
             path: self.path.clone(),
@@ -204,7 +209,7 @@ pub fn locate_missing(bytes: &[u8], missing: &BTreeSet<char>) -> Vec<Diagnostic>
 
 /// The `missing-glyph` warnings of a report as `validate` gives them, with the bundled fonts
 /// and then the machine's. The fonts are read only when the text holds a character outside
-/// the bundled fonts' set; when they cannot be loaded, nothing is reported.
+/// the bundled fonts' set (once per process); when they cannot be loaded, nothing is reported.
 pub fn missing_glyphs(bytes: &[u8]) -> Vec<Diagnostic> {
     let Some(text) = text_of(bytes) else {
         return Vec::new();
@@ -216,10 +221,33 @@ pub fn missing_glyphs(bytes: &[u8]) -> Vec<Diagnostic> {
     if unusual.is_empty() {
         return Vec::new();
     }
-    let Ok(book) = FontBook::load(&FontConfig::default()) else {
+    // Loaded once per process and shared: `validate DIR` checks reports on many threads, and
+    // parsing the fonts (about 20 MB) for each would cost time and memory per thread.
+    static BOOK: std::sync::OnceLock<Option<FontBook>> = std::sync::OnceLock::new();
+    let Some(book) = BOOK.get_or_init(|| FontBook::load(&FontConfig::default()).ok()) else {
         return Vec::new();
     };
-    missing_with(bytes, &book, unusual)
+    missing_with(bytes, book, unusual)
+}
+
+/// The `missing-glyph` warnings of a report against `book` (fonts the caller loaded, e.g.
+/// with `--font`) and then the machine's fonts: [`missing_glyphs`] for fonts other than the
+/// bundled defaults, whose coverage `fonts/charset.txt` does not describe.
+pub fn missing_glyphs_with(bytes: &[u8], book: &FontBook) -> Vec<Diagnostic> {
+    let Some(text) = text_of(bytes) else {
+        return Vec::new();
+    };
+    let candidates: BTreeSet<char> = text
+        .chars()
+        .filter(|&c| !c.is_whitespace() && !c.is_control() && !charset::ignorable(c))
+        .collect::<BTreeSet<char>>()
+        .into_iter()
+        .filter(|&c| !book.has(c))
+        .collect();
+    if candidates.is_empty() {
+        return Vec::new();
+    }
+    missing_with(bytes, book, candidates)
 }
 
 /// The `missing-glyph` warnings for the characters of `candidates` that neither `book` nor

@@ -2,14 +2,16 @@
 //! sets the exit status (0 success, warnings allowed; 1 input rejected; 2 operational failure).
 
 mod batch_cli;
+mod fonts_cli;
 mod import_cli;
 mod init_cli;
+mod validate_cli;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use nianbao::diag::{Diagnostic, Severity};
 use nianbao::error::{Class, Error};
 use nianbao::validate::Options;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -37,6 +39,9 @@ struct Cli {
     /// How diagnostics are printed on standard error: `human`, or `json` (one JSON object per line)
     #[arg(long, global = true, value_enum, default_value_t = DiagFormat::Human)]
     diagnostics: DiagFormat,
+    /// Print only problems (errors and warnings): no `ok:` lines, notes, progress or summaries
+    #[arg(short, long, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -57,10 +62,11 @@ enum FormatArg {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check reports against the statute's schema and identities; `-` reads standard input
+    /// Check reports against the statute's schema and identities; folders are searched
+    /// recursively for *.json (checked in parallel, with a summary); `-` reads standard input
     #[command(after_help = EXIT_STATUS)]
     Validate {
-        #[arg(required = true)]
+        #[arg(required = true, value_name = "FILE|DIR")]
         files: Vec<PathBuf>,
         /// Archive mode: identity failures (I-1…I-4) are warnings, numbers are kept as published
         #[arg(long)]
@@ -93,8 +99,12 @@ enum Command {
     Render {
         /// The report (JSON); `-` reads standard input
         file: PathBuf,
+        /// The output, as with -o (`render report.json out/report.pdf`, in typst's order)
+        #[arg(value_name = "OUTPUT", conflicts_with = "output")]
+        out: Option<PathBuf>,
         /// Output file or folder (a path ending in / or an existing folder); `-` writes the
-        /// single requested format to standard output. Default: beside the input, same stem
+        /// single requested format to standard output (not to a terminal). Default: beside
+        /// the input, same stem
         #[arg(short, long)]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -106,6 +116,18 @@ enum Command {
     /// Convert published reports (HTML pages, Word .docx) into JSON in the input contract
     #[command(after_help = import_cli::IMPORT_HELP)]
     Import(import_cli::ImportArgs),
+    /// List the font that serves each role, its file and where it was found; with --check,
+    /// the characters of a report that no font has
+    #[command(after_help = fonts_cli::FONTS_HELP)]
+    Fonts(fonts_cli::FontsArgs),
+    /// Print a shell completion script (`nianbao completions bash > ~/.local/share/bash-completion/completions/nianbao`)
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff) on standard output
+    #[command(hide = true)]
+    Manpage,
 }
 
 /// `--pdf-standard` values.
@@ -157,16 +179,8 @@ struct RenderArgs {
     /// Write plain PDF: the same as --pdf-standard none
     #[arg(long, conflicts_with = "pdf_standard")]
     no_pdfa: bool,
-    /// The bundled fonts folder (default: found beside the program, or $NIANBAO_FONTS)
-    #[arg(long, value_name = "DIR")]
-    fonts: Option<PathBuf>,
-    /// A folder searched for fonts named with --font (repeatable)
-    #[arg(long, value_name = "DIR")]
-    font_dir: Vec<PathBuf>,
-    /// Replace a role's font: ROLE=NAME or ROLE=FILE; roles: title, body, heading1, heading2,
-    /// song, latin; names are matched against the fonts' name tables, Chinese names included
-    #[arg(long, value_name = "ROLE=FONT")]
-    font: Vec<nianbao::text::fonts::RoleOverride>,
+    #[command(flatten)]
+    fonts: FontArgs,
     /// Embed the fonts in the DOCX (obfuscated, as Word does), so that it shows the bundled
     /// fonts where the official ones are missing: `--embed-fonts` (or `=subset`) embeds only
     /// the characters used (well under 1 MB), `--embed-fonts=full` the whole fonts (about 13 MB)
@@ -182,6 +196,32 @@ struct RenderArgs {
     verbose: bool,
 }
 
+/// Where fonts come from: shared by `render`, `batch` and `fonts`.
+#[derive(clap::Args, Clone)]
+struct FontArgs {
+    /// The bundled fonts folder (default: $NIANBAO_FONTS, else found beside the program, in
+    /// ../share/nianbao/fonts, or the user's data folder; `nianbao fonts` shows which)
+    #[arg(long, value_name = "DIR")]
+    fonts: Option<PathBuf>,
+    /// A folder searched for fonts named with --font (repeatable)
+    #[arg(long, value_name = "DIR")]
+    font_dir: Vec<PathBuf>,
+    /// Replace a role's font: ROLE=NAME or ROLE=FILE; roles: title, body, heading1, heading2,
+    /// song, latin; names are matched against the fonts' name tables, Chinese names included
+    #[arg(long, value_name = "ROLE=FONT")]
+    font: Vec<nianbao::text::fonts::RoleOverride>,
+}
+
+impl FontArgs {
+    fn config(&self) -> nianbao::text::fonts::FontConfig {
+        nianbao::text::fonts::FontConfig {
+            bundled: self.fonts.clone(),
+            dirs: self.font_dir.clone(),
+            overrides: self.font.clone(),
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
@@ -193,13 +233,40 @@ fn main() -> ExitCode {
             as_published,
             strict,
             deny_warnings,
-        } => validate(&files, Options { as_published, strict }, deny_warnings, cli.diagnostics),
+        } => validate(
+            &files,
+            Options { as_published, strict },
+            deny_warnings,
+            cli.diagnostics,
+            cli.quiet,
+        ),
         Command::CheckSeries { inputs, strict } => check_series(&inputs, strict, cli.diagnostics),
         Command::Init(args) => init_cli::run(&args, cli.diagnostics),
         Command::Schema => print_json(&nianbao::schema::json_schema()),
-        Command::Render { file, output, render } => render_one(&file, output.as_deref(), &render, cli.diagnostics),
-        Command::Batch(args) => batch_cli::run(&args, cli.diagnostics),
+        Command::Render {
+            file,
+            out,
+            output,
+            render,
+        } => render_one(&file, output.or(out).as_deref(), &render, cli.diagnostics, cli.quiet),
+        Command::Batch(args) => batch_cli::run(&args, cli.diagnostics, cli.quiet),
         Command::Import(args) => import_cli::run(&args, cli.diagnostics),
+        Command::Fonts(args) => fonts_cli::run(&args, cli.diagnostics, cli.quiet),
+        Command::Completions { shell } => {
+            let mut out = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "nianbao", &mut out);
+            write_stdout(&out)
+        }
+        Command::Manpage => {
+            let mut out = Vec::new();
+            match clap_mangen::Man::new(Cli::command()).render(&mut out) {
+                Ok(()) => write_stdout(&out),
+                Err(e) => {
+                    say!("error: failed to write the manual page ({e})");
+                    2
+                }
+            }
+        }
     };
     ExitCode::from(code)
 }
@@ -272,34 +339,65 @@ fn display_name(path: &Path) -> String {
     }
 }
 
-/// `validate`: every file's diagnostics, a line `ok: FILE (2021 format, N warnings)` on
-/// standard output for each report without errors, then the series among them.
-fn validate(files: &[PathBuf], opts: Options, deny_warnings: bool, how: DiagFormat) -> u8 {
+/// `validate`: every report's diagnostics (folders searched for *.json, the reports checked
+/// in parallel and printed in order), a line `ok: FILE (2021 format, N warnings)` on standard
+/// output for each report named on the command line without errors, then the series among
+/// them, and a summary line when there were several reports or a folder (not with `quiet`).
+fn validate(files: &[PathBuf], opts: Options, deny_warnings: bool, how: DiagFormat, quiet: bool) -> u8 {
+    let t0 = std::time::Instant::now();
+    let (inputs, folders) = validate_cli::expand(files);
     let mut worst = 0;
+    let mut tally = validate_cli::Tally::default();
     let mut series = Vec::new();
-    for path in files {
-        let name = display_name(path);
-        let bytes = match read_input(path) {
-            Ok(b) => b,
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let work = |i: usize| {
+        let input: &validate_cli::Input = &inputs[i];
+        match &input.problem {
+            Some(p) => Err(p.clone()),
+            None => read_input(&input.path).map(|bytes| {
+                let (checked, diags) = nianbao::load_checking_glyphs(&bytes, opts);
+                (bytes, checked, diags)
+            }),
+        }
+    };
+    nianbao::batch::map_ordered(inputs.len(), threads, &|| false, &work, &mut |i, result| {
+        let input = &inputs[i];
+        let name = display_name(&input.path);
+        let loaded = result.unwrap_or_else(|what| {
+            Err(Error::new(
+                Class::Internal,
+                format!("internal error (a bug in nianbao: {what})"),
+            ))
+        });
+        let (bytes, checked, diags) = match loaded {
+            Ok(x) => x,
             Err(e) => {
                 print_operational(&name, &e, how);
                 worst = worst.max(2);
-                continue;
+                tally.failed += 1;
+                return;
             }
         };
-        let (checked, diags) = nianbao::load_checking_glyphs(&bytes, opts);
         print_diagnostics(&name, Some(&bytes), &diags, how);
         let warnings = diags.iter().filter(|d| d.severity == Severity::Warning).count();
+        tally.warnings += warnings;
         if nianbao::diag::has_errors(&diags) || (deny_warnings && warnings > 0) {
             print_count(&name, &diags, how);
             worst = worst.max(1);
-        } else if let (Some(c), DiagFormat::Human) = (&checked, how) {
-            let plural = if warnings == 1 { "" } else { "s" };
-            println!("ok: {name} ({} format, {warnings} warning{plural})", c.report.format);
+            tally.rejected += 1;
+        } else {
+            tally.ok += 1;
+            if let (Some(c), DiagFormat::Human, true, false) = (&checked, how, input.named, quiet) {
+                let plural = if warnings == 1 { "" } else { "s" };
+                println!("ok: {name} ({} format, {warnings} warning{plural})", c.report.format);
+            }
         }
         series.extend(checked.map(|c| (name, nianbao::crosscheck::series::Entry::of(&c))));
-    }
+    });
     let series_worst = print_series(&series, opts.strict || deny_warnings, how);
+    if !quiet && how == DiagFormat::Human && (folders || inputs.len() > 1) {
+        say!("{}", tally.line(t0.elapsed()));
+    }
     worst.max(series_worst)
 }
 
@@ -454,12 +552,8 @@ impl RenderArgs {
         }
     }
 
-    fn font_config(&self) -> nianbao::text::fonts::FontConfig {
-        nianbao::text::fonts::FontConfig {
-            bundled: self.fonts.clone(),
-            dirs: self.font_dir.clone(),
-            overrides: self.font.clone(),
-        }
+    pub(crate) fn font_config(&self) -> nianbao::text::fonts::FontConfig {
+        self.fonts.config()
     }
 
     /// Loads the fonts the job needs (none for a plain DOCX) and builds the render options.
@@ -614,9 +708,23 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagFormat) -> u8 {
+/// `-o -` (or a stream) that is a terminal: binary output there is never wanted. Prints an
+/// argument error with the way out; returns the exit status 2.
+fn refuse_terminal(name: &str, args: &RenderArgs, how: DiagFormat) -> u8 {
+    let what = if args.docx { "a DOCX" } else { "a PDF" };
+    let e = Error::new(
+        Class::Argument,
+        format!("refusing to write {what} to the terminal: redirect standard output (`-o - > report.pdf`), pipe it, or name a file with -o"),
+    );
+    print_operational(name, &e, how);
+    2
+}
+
+fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagFormat, quiet: bool) -> u8 {
     let name = display_name(input);
     let target = match targets(input, output, args.pdf, args.docx) {
+        Ok(Target::Stdout) if std::io::stdout().is_terminal() => return refuse_terminal(&name, args, how),
+        Ok(Target::Stream(p)) if nianbao::output::is_terminal(&p) => return refuse_terminal(&name, args, how),
         Ok(t) => t,
         Err(e) => {
             print_operational(&name, &e, how);
@@ -637,7 +745,9 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
     let (fonts, opts) = match args.prepare(pdf, docx) {
         Ok(x) => x,
         Err(e) => {
-            print_operational(&name, &e, how);
+            // Fonts are not the input's fault: the error is not reported against it.
+            let at = if e.class == Class::Font { "fonts" } else { name.as_str() };
+            print_operational(at, &e, how);
             return 2;
         }
     };
@@ -658,7 +768,7 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
     if args.verbose && pdf {
         print_font_use(&fonts, &out);
     }
-    if out.docx.is_some() && args.embed_fonts.is_none() && how == DiagFormat::Human {
+    if out.docx.is_some() && args.embed_fonts.is_none() && how == DiagFormat::Human && !quiet {
         say!("{NO_EMBED_NOTE}");
     }
     let written = match target {

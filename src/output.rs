@@ -72,6 +72,28 @@ pub fn is_stream(path: &Path) -> bool {
     path.starts_with("/dev") || path.starts_with("/proc")
 }
 
+/// Whether `path` is a terminal (`/dev/tty`, `/dev/stdout` when standard output is one): a
+/// character device that, opened for writing, is a terminal. Never opens a FIFO (which would
+/// wait for a reader).
+pub fn is_terminal(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::io::IsTerminal;
+        use std::os::unix::fs::FileTypeExt;
+        let char_device = std::fs::metadata(path).is_ok_and(|m| m.file_type().is_char_device());
+        char_device
+            && std::fs::OpenOptions::new()
+                .append(true)
+                .open(path)
+                .is_ok_and(|f| f.is_terminal())
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
 /// Writes `bytes` into an existing stream ([`is_stream`]): opened for appending, never
 /// created, truncated or replaced. The I/O error is returned as it is, so that the caller can
 /// tell a reader that went away (`BrokenPipe`) from a failure.

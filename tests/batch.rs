@@ -400,8 +400,9 @@ fn leftover_temporaries_are_removed_and_stdin_lists_reports() {
     let want: BTreeSet<String> = [
         ".nianbao-manifest.json",
         ".nianbao-tmp-1-other.pdf",
-        "zibo-2020.docx",
-        "huaian-2024.docx",
+        // Listed files keep their paths under the folder holding them all (x/, y/).
+        "x/one/zibo-2020.docx",
+        "y/huaian-2024.docx",
         "p/pingtan-2021.docx",
     ]
     .iter()
@@ -532,4 +533,120 @@ fn the_summary_counts_one_report_in_the_singular() {
     let r = nianbao(&["batch", s(&input), "-o", s(&out), "--docx"], None);
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stderr.contains("batch: 1 report, 1 written,"), "{}", r.stderr);
+}
+
+#[test]
+fn check_validates_everything_in_parallel_and_writes_nothing() {
+    let t = Tmp::new("check");
+    for (i, name) in EXAMPLES.iter().enumerate() {
+        t.put(&format!("arc/r{i}/{name}.json"), &example(name));
+    }
+    let bad = t.put("arc/r9/broken.json", &identity_failure());
+    let before = files(&t.0);
+    let r = nianbao(&["batch", "--check", s(&t.0.join("arc")), "--jobs", "2"], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let head = format!("{}:", bad.display());
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.starts_with(&head) && l.contains(": error[I-1]: ")),
+        "{}",
+        r.stderr
+    );
+    let last = r.stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("batch --check: 5 reports, 4 valid, 1 rejected, 0 failed in ")
+            && last.ends_with("; nothing written"),
+        "{last}"
+    );
+    assert_eq!(files(&t.0), before, "nothing written, not even a manifest");
+    // With -o the check still writes nothing (the folder is not even created).
+    let out = t.0.join("out");
+    let r = nianbao(&["batch", "--check", s(&t.0.join("arc/r0")), "-o", s(&out)], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!out.exists());
+    // Two inputs that would write the same outputs are found by the check too (exit 2).
+    let twin = t.put("other/zibo-2020.json", &example("zibo-2020"));
+    let first = t.0.join("arc/r0/zibo-2020.json");
+    let r = nianbao(&["batch", "--check", s(&first), s(&twin)], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("would replace those of"), "{}", r.stderr);
+    // The fonts the batch would use are checked too: a private-use character no font has is
+    // a warning (shown with -v), and a fonts folder that does not hold the fonts is a font
+    // error (exit 2), named as the fonts, not as a report.
+    let pua = t.put(
+        "pua/r.json",
+        &String::from_utf8(example("huaian-2024"))
+            .unwrap()
+            .replacen("\"agency\": \"", "\"agency\": \"\u{E000}", 1)
+            .into_bytes(),
+    );
+    let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let r = nianbao(&["batch", "--check", "-v", s(&pua), "--fonts", s(&fonts)], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[missing-glyph]: $.agency"), "{}", r.stderr);
+    let r = nianbao(&["batch", "--check", s(&pua), "--fonts", s(&t.0)], None);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with("fonts: error: the bundled fonts folder was not found"),
+        "{}",
+        r.stderr
+    );
+    // Options that write are refused with --check; without --check, -o is required.
+    assert_eq!(
+        nianbao(&["batch", "--check", s(&first), "--report", "r.json"], None).code,
+        2
+    );
+    assert_eq!(nianbao(&["batch", s(&first)], None).code, 2);
+}
+
+#[test]
+fn a_list_on_standard_input_keeps_its_paths_under_their_common_folder_or_base() {
+    let t = Tmp::new("base");
+    // The same file name in two folders: flattened to stems they would collide.
+    let a = t.put("arc/2021/county-a/report.json", &example("pingtan-2021"));
+    let b = t.put("arc/2021/county-b/report.json", &example("huaian-2024"));
+    let list = format!("{}\n{}\n", s(&a), s(&b));
+    let out = t.0.join("out");
+    let r = nianbao(&["batch", "-", "-o", s(&out), "--docx"], Some(list.as_bytes()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let want: BTreeSet<String> = [".nianbao-manifest.json", "county-a/report.docx", "county-b/report.docx"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(files(&out), want);
+    // --base names them from a higher folder; relative paths in the list work the same.
+    let out2 = t.0.join("out2");
+    let rel_list = "arc/2021/county-a/report.json\n./arc/2021/county-b/../county-b/report.json\n";
+    let mut c = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+    c.args(["batch", "-", "-o", s(&out2), "--docx", "--base", "arc"])
+        .current_dir(&t.0)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = c.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(rel_list.as_bytes()).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out2.join("2021/county-a/report.docx").is_file());
+    assert!(out2.join("2021/county-b/report.docx").is_file());
+    // --base applies to files on the command line too; a file outside it fails (exit 2).
+    let outside = t.put("elsewhere/zibo-2020.json", &example("zibo-2020"));
+    let out3 = t.0.join("out3");
+    let r = nianbao(
+        &[
+            "batch",
+            s(&a),
+            s(&outside),
+            "-o",
+            s(&out3),
+            "--docx",
+            "--base",
+            s(&t.0.join("arc")),
+        ],
+        None,
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("is not inside the base folder"), "{}", r.stderr);
+    assert!(out3.join("2021/county-a/report.docx").is_file());
 }

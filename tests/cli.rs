@@ -6,7 +6,7 @@ mod support;
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use support::{assert_contains, fixture, json_lines, root, run, str_field, temp_file, validate, Input};
+use support::{assert_contains, fixture, fixture_text, json_lines, root, run, str_field, temp_file, validate, Input};
 
 fn path_str(p: &Path) -> &str {
     p.to_str().expect("UTF-8 path")
@@ -66,9 +66,73 @@ fn a_missing_file_is_an_operational_failure() {
 }
 
 #[test]
-fn a_folder_is_an_unreadable_file() {
-    let r = run(&["validate", path_str(&root().join("tests/fixtures/input"))], None);
-    assert_eq!(r.code, 2, "{}", r.stderr);
+fn a_folder_is_searched_for_reports_checked_in_parallel_with_one_summary() {
+    // A tree: two good reports (one nested), one rejected, one unreadable (not UTF-8 is
+    // rejected; a file that cannot be opened is unreadable), and names that are skipped.
+    let dir = std::env::temp_dir().join(format!("nianbao-cli-folder-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let put = |rel: &str, bytes: &[u8]| {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, bytes).unwrap();
+        p
+    };
+    put("a/valid.json", fixture_text("valid-2021.json").as_bytes());
+    put("a/b/c/warned.json", fixture_text("null-cell.json").as_bytes());
+    let rejected = put("z/I-4.json", fixture_text("I-4.json").as_bytes());
+    put(".hidden/skipped.json", b"not json");
+    put("a/notes.txt", b"not a report");
+    let r = run(&["validate", path_str(&dir)], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    // Reports found in a folder print only their problems, in path order, then one summary.
+    assert_eq!(r.stdout, "", "no ok: lines for reports found in a folder");
+    let head = format!("{}:", rejected.display());
+    assert!(
+        r.stderr
+            .lines()
+            .any(|l| l.starts_with(&head) && l.contains(": error[I-4]: ")),
+        "{}",
+        r.stderr
+    );
+    let last = r.stderr.lines().last().unwrap();
+    assert!(
+        last.starts_with("validate: 3 reports, 2 ok, 1 rejected, 0 unreadable; 1 warning in "),
+        "{last}"
+    );
+    let warned_at = r.stderr.find("warned.json").unwrap();
+    assert!(
+        warned_at < r.stderr.find("I-4.json").unwrap(),
+        "path order:\n{}",
+        r.stderr
+    );
+    // The same output every time, whatever the threads finish first.
+    let strip = |s: &str| {
+        s.lines()
+            .filter(|l| !l.starts_with("validate: "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    for _ in 0..3 {
+        assert_eq!(
+            strip(&run(&["validate", path_str(&dir)], None).stderr),
+            strip(&r.stderr)
+        );
+    }
+    // A file named beside the folder still gets its ok line; -q drops it and the summary.
+    let valid = fixture("valid-2021.json");
+    let r = run(&["validate", path_str(&valid), path_str(&dir.join("a"))], None);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, format!("ok: {} (2021 format, 0 warnings)\n", valid.display()));
+    assert_contains(
+        &r.stderr,
+        "validate: 3 reports, 3 ok, 0 rejected, 0 unreadable; 1 warning in ",
+    );
+    let q = run(&["validate", "-q", path_str(&valid), path_str(&dir.join("a"))], None);
+    assert_eq!((q.code, q.stdout.as_str()), (0, ""));
+    assert!(!q.stderr.contains("validate: "), "{}", q.stderr);
+    // One file alone: no summary line.
+    assert!(!run(&["validate", path_str(&valid)], None).stderr.contains("validate: "));
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

@@ -30,11 +30,20 @@ impl Job {
 /// sorted by path. A path that cannot be read becomes a job with a problem. Two inputs that
 /// would write the same output: the first wins, the later one gets a problem (the same file
 /// named twice is done once). The output folder, if it lies inside an input folder, is not
-/// searched.
+/// searched. A file input's outputs are named by its stem (see [`collect_based`]).
 pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Vec<Job> {
+    let based: Vec<(PathBuf, Option<PathBuf>)> = inputs.iter().map(|p| (p.clone(), None)).collect();
+    collect_based(&based, out_dir)
+}
+
+/// [`collect`], where each input may come with a base folder: a file input with a base is
+/// named by its path relative to the base (`base/a/b/r.json` → `a/b/r`), one outside its
+/// base gets a problem; without a base, by its stem. Folder inputs are always named relative
+/// to themselves.
+pub fn collect_based(inputs: &[(PathBuf, Option<PathBuf>)], out_dir: &Path) -> Vec<Job> {
     let out_canon = fs::canonicalize(out_dir).ok();
     let mut found = Vec::new();
-    for input in inputs {
+    for (input, base) in inputs {
         match fs::metadata(input) {
             Err(e) => found.push(Job {
                 input: input.clone(),
@@ -42,11 +51,27 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Vec<Job> {
                 problem: Some(Error::io(Class::Input, "read", input, &e)),
             }),
             Ok(m) if m.is_dir() => walk(input, input, out_canon.as_deref(), &mut found),
-            Ok(_) => found.push(Job {
-                input: input.clone(),
-                rel: stem(input),
-                problem: None,
-            }),
+            Ok(_) => {
+                let (rel, problem) = match base {
+                    None => (stem(input), None),
+                    Some(b) => match relative_to(b, input) {
+                        Some(rel) => (rel, None),
+                        None => (
+                            stem(input),
+                            Some(Error::at(
+                                Class::Input,
+                                input,
+                                format!("{} is not inside the base folder {}", input.display(), b.display()),
+                            )),
+                        ),
+                    },
+                };
+                found.push(Job {
+                    input: input.clone(),
+                    rel,
+                    problem,
+                })
+            }
         }
     }
     let mut by_rel: HashMap<String, usize> = HashMap::new();
@@ -73,6 +98,49 @@ pub fn collect(inputs: &[PathBuf], out_dir: &Path) -> Vec<Job> {
         jobs.push(job);
     }
     jobs
+}
+
+/// `path` made absolute (against the current folder) and without `.` and `..` components,
+/// lexically: links are not resolved, so that the names the user gave are kept.
+fn absolute(path: &Path) -> PathBuf {
+    let abs = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let mut out = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The output name of `file` under `base`: its path relative to `base`, without extension,
+/// `/`-separated; `None` when it does not lie inside `base`.
+fn relative_to(base: &Path, file: &Path) -> Option<String> {
+    let (base, file) = (absolute(base), absolute(file));
+    file.strip_prefix(&base).ok()?;
+    Some(rel_of(&base, &file))
+}
+
+/// The longest folder that holds every one of `files` (compared lexically, after making them
+/// absolute): the default base of a list of files read from standard input. `None` for no
+/// files.
+pub fn common_dir(files: &[PathBuf]) -> Option<PathBuf> {
+    let mut dirs = files
+        .iter()
+        .map(|f| absolute(f).parent().map(Path::to_path_buf).unwrap_or_default());
+    let mut common = dirs.next()?;
+    for d in dirs {
+        while !d.starts_with(&common) {
+            if !common.pop() {
+                break;
+            }
+        }
+    }
+    Some(common)
 }
 
 fn stem(p: &Path) -> String {
@@ -168,5 +236,22 @@ mod tests {
     fn relative_paths_drop_the_extension_and_use_slashes() {
         assert_eq!(rel_of(Path::new("in"), Path::new("in/a/b/r1.json")), "a/b/r1");
         assert_eq!(stem(Path::new("x/y/r2.json")), "r2");
+    }
+
+    #[test]
+    fn a_list_is_named_under_its_common_folder() {
+        let files = [
+            PathBuf::from("arc/a/x/r1.json"),
+            PathBuf::from("./arc/a/y/../z/r2.json"),
+        ];
+        let base = common_dir(&files).unwrap();
+        assert!(base.ends_with("arc/a"), "{}", base.display());
+        assert_eq!(relative_to(&base, &files[0]).as_deref(), Some("x/r1"));
+        assert_eq!(relative_to(&base, &files[1]).as_deref(), Some("z/r2"));
+        assert_eq!(relative_to(Path::new("arc/b"), &files[0]), None);
+        // One file: its own folder, so the name is its stem.
+        let one = common_dir(&files[..1]).unwrap();
+        assert_eq!(relative_to(&one, &files[0]).as_deref(), Some("r1"));
+        assert_eq!(common_dir(&[]), None);
     }
 }

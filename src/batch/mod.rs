@@ -31,11 +31,13 @@
 
 mod collect;
 mod manifest;
+mod pool;
 mod report;
 mod run;
 
-pub use collect::{collect, Job};
+pub use collect::{collect, collect_based, common_dir, Job};
 pub use manifest::{fonts_fingerprint, options_fingerprint, Manifest, ManifestEntry, MANIFEST};
+pub use pool::map_ordered;
 pub use report::{Record, Status, Summary};
 pub use run::{run, Options, MAX_THREADS};
 

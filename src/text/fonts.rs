@@ -235,31 +235,16 @@ impl std::str::FromStr for RoleOverride {
 /// Where fonts come from and which roles the user replaced.
 #[derive(Debug, Clone, Default)]
 pub struct FontConfig {
-    /// The folder of the bundled fonts; `None` finds it (see [`bundled_dir`]).
+    /// The folder of the bundled fonts (`--fonts`); `None` finds it (see [`super::fontdir`]).
     pub bundled: Option<PathBuf>,
     /// Extra folders searched for fonts named in overrides.
     pub dirs: Vec<PathBuf>,
     pub overrides: Vec<RoleOverride>,
 }
 
-/// Finds the bundled fonts folder: `$NIANBAO_FONTS`, then `fonts/` beside the executable or
-/// two and three levels up (a cargo target folder), then the source tree it was built from.
+/// The bundled fonts folder as [`super::fontdir::locate`] finds it without `--fonts`.
 pub fn bundled_dir() -> Option<PathBuf> {
-    let marker = |d: &Path| d.join(FALLBACK_FILE).is_file();
-    if let Some(p) = std::env::var_os("NIANBAO_FONTS").map(PathBuf::from) {
-        return Some(p);
-    }
-    if let Ok(exe) = std::env::current_exe() {
-        for up in exe.ancestors().skip(1).take(4) {
-            for cand in [up.join("fonts"), up.join("share/nianbao/fonts")] {
-                if marker(&cand) {
-                    return Some(cand);
-                }
-            }
-        }
-    }
-    let built = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fonts");
-    marker(&built).then_some(built)
+    super::fontdir::locate(None).ok().map(|p| p.dir)
 }
 
 /// Fonts by role, ready for layout. Cheap to share: clone the `Arc`.
@@ -268,6 +253,8 @@ pub struct FontBook {
     pub faces: Vec<Face>,
     /// For each role, the faces to try in order (the role's own, then the fallback).
     pub chains: BTreeMap<Role, Vec<usize>>,
+    /// The bundled fonts folder and how it was found (`None` for [`FontBook::empty`]).
+    pub bundled: Option<super::fontdir::Place>,
 }
 
 /// Which face serves a character, and how wide it is.
@@ -283,12 +270,8 @@ impl FontBook {
     /// Loads the bundled defaults and the user's overrides. Fails when a font is missing,
     /// unreadable or broken, or when a name matches no font.
     pub fn load(config: &FontConfig) -> Result<FontBook, FontError> {
-        let dir = match &config.bundled {
-            Some(d) => d.clone(),
-            None => bundled_dir().ok_or_else(|| {
-                FontError("the bundled fonts folder was not found; set NIANBAO_FONTS or pass --fonts DIR".into())
-            })?,
-        };
+        let place = super::fontdir::locate(config.bundled.as_deref()).map_err(|e| FontError(e.to_string()))?;
+        let dir = place.dir.clone();
         let mut faces: Vec<Face> = Vec::new();
         let mut by_path: BTreeMap<(PathBuf, u32), usize> = BTreeMap::new();
         let mut add = |faces: &mut Vec<Face>, path: PathBuf, index: u32| -> Result<usize, FontError> {
@@ -332,7 +315,11 @@ impl FontBook {
             }
             chains.insert(*role, chain);
         }
-        Ok(FontBook { faces, chains })
+        Ok(FontBook {
+            faces,
+            chains,
+            bundled: Some(place),
+        })
     }
 
     /// A book without fonts, for work that lays out nothing (DOCX only).
@@ -340,6 +327,7 @@ impl FontBook {
         FontBook {
             faces: Vec::new(),
             chains: BTreeMap::new(),
+            bundled: None,
         }
     }
 
@@ -487,7 +475,9 @@ fn resolve(
 /// Every face in the font files of some folders (recursively), with its names.
 fn scan(dirs: &[PathBuf]) -> Vec<(PathBuf, u32, Vec<String>)> {
     let mut files = Vec::new();
-    let mut stack: Vec<PathBuf> = dirs.to_vec();
+    // Popped from the end: the first folder (a --font-dir, before the bundled one) is
+    // catalogued first, so that its fonts win over the bundled fonts of the same name.
+    let mut stack: Vec<PathBuf> = dirs.iter().rev().cloned().collect();
     while let Some(d) = stack.pop() {
         let Ok(rd) = std::fs::read_dir(&d) else { continue };
         let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();

@@ -3,5 +3,7 @@
 
 pub mod breaking;
 pub mod charset;
+pub mod fontdir;
 pub mod fonts;
+pub mod inventory;
 pub(crate) mod system;
