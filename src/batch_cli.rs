@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 pub const BATCH_HELP: &str = "OUTPUTS:
   A report found in a folder IN (searched recursively for *.json) is written to OUT_DIR under
   its path relative to IN: IN/region3/county3/r00003.json gives OUT_DIR/region3/county3/r00003.pdf
-  and .docx. A report named as a file is written to OUT_DIR/<stem>.pdf and .docx. Every file is
+  and .docx (and .html with --html or --html-fragment). A report named as a file is written to
+  OUT_DIR/<stem>.pdf and .docx. Every file is
   written under a temporary name and renamed into place; leftovers of a killed run are removed
   by the next run. OUT_DIR/.nianbao-manifest.json records what was written (--skip-unchanged).
 
@@ -98,11 +99,12 @@ pub fn run(args: &BatchArgs, how: DiagFormat) -> u8 {
     if let Some(s) = args.shard {
         jobs.retain(|j| s.contains(&j.rel));
     }
+    let html = args.render.html || args.render.html_fragment;
     let (mut pdf, mut docx) = (args.render.pdf, args.render.docx);
-    if !pdf && !docx {
+    if !pdf && !docx && !html {
         (pdf, docx) = (true, true);
     }
-    let (fonts, render) = match args.render.prepare(pdf, docx) {
+    let (fonts, render) = match args.render.prepare(pdf, docx, html) {
         Ok(x) => x,
         Err(e) => {
             print_operational("fonts", &e, how);

@@ -94,7 +94,7 @@ enum Command {
     },
     /// Print the JSON Schema (draft 2020-12) of the input contract
     Schema,
-    /// Typeset a report to PDF and/or DOCX (both when neither --pdf nor --docx is given)
+    /// Typeset a report to PDF, DOCX and/or HTML (PDF and DOCX when no format is named)
     #[command(after_help = EXIT_STATUS)]
     Render {
         /// The report (JSON); `-` reads standard input
@@ -153,6 +153,14 @@ struct RenderArgs {
     /// Write DOCX
     #[arg(long)]
     docx: bool,
+    /// Write HTML: one self-contained page for the government portal (no script, no external
+    /// resource)
+    #[arg(long)]
+    html: bool,
+    /// Write HTML as a fragment: only the report's <div> with its scoped styles, to paste into
+    /// a CMS editor's source view (written as .html)
+    #[arg(long, conflicts_with = "html")]
+    html_fragment: bool,
     /// Archive mode: identity failures (I-1…I-4) are warnings, numbers are kept as published
     #[arg(long)]
     as_published: bool,
@@ -432,11 +440,13 @@ impl RenderArgs {
         }
     }
 
-    /// Loads the fonts the job needs (none for a plain DOCX) and builds the render options.
+    /// Loads the fonts the job needs (none for a plain DOCX or HTML) and builds the render
+    /// options.
     fn prepare(
         &self,
         pdf: bool,
         docx: bool,
+        html: bool,
     ) -> Result<(nianbao::text::fonts::FontBook, nianbao::render::RenderOptions), Error> {
         let config = self.font_config();
         let embed = match self.embed_fonts {
@@ -451,9 +461,15 @@ impl RenderArgs {
             nianbao::text::fonts::FontBook::empty()
         };
         let docx_options = nianbao::render::docx_options(&config, &fonts, embed)?;
+        let html = html.then_some(if self.html_fragment {
+            nianbao::export::html::HtmlMode::Fragment
+        } else {
+            nianbao::export::html::HtmlMode::Document
+        });
         let opts = nianbao::render::RenderOptions {
             pdf,
             docx,
+            html,
             check: Options {
                 as_published: self.as_published,
                 ..Default::default()
@@ -467,21 +483,67 @@ impl RenderArgs {
     }
 }
 
-/// Where each requested format goes.
-enum Target {
-    Stdout,
-    /// A character device or named pipe (`/dev/stdout`, a FIFO): one format, written into it.
-    Stream(PathBuf),
-    Files {
-        pdf: Option<PathBuf>,
-        docx: Option<PathBuf>,
-    },
+/// An output format of `render` and `batch`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum OutFormat {
+    Pdf,
+    Docx,
+    Html,
 }
 
-/// The output paths of `render`. An `-o` extension (`.pdf`, `.docx`) chooses the format when
-/// none is named, and contradicting the named formats is an argument error; a stream takes
-/// exactly one format.
-fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool) -> Result<Target, Error> {
+impl OutFormat {
+    const ALL: [OutFormat; 3] = [OutFormat::Pdf, OutFormat::Docx, OutFormat::Html];
+
+    fn ext(self) -> &'static str {
+        match self {
+            OutFormat::Pdf => "pdf",
+            OutFormat::Docx => "docx",
+            OutFormat::Html => "html",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            OutFormat::Pdf => "PDF",
+            OutFormat::Docx => "DOCX",
+            OutFormat::Html => "HTML",
+        }
+    }
+
+    /// The format an `-o` extension names (`.htm` is HTML too).
+    fn of_extension(ext: &str) -> Option<OutFormat> {
+        match ext {
+            "pdf" => Some(OutFormat::Pdf),
+            "docx" => Some(OutFormat::Docx),
+            "html" | "htm" => Some(OutFormat::Html),
+            _ => None,
+        }
+    }
+}
+
+/// The formats asked for on the command line, in [`OutFormat::ALL`] order.
+fn wanted(args: &RenderArgs) -> Vec<OutFormat> {
+    let html = args.html || args.html_fragment;
+    OutFormat::ALL
+        .into_iter()
+        .zip([args.pdf, args.docx, html])
+        .filter_map(|(f, on)| on.then_some(f))
+        .collect()
+}
+
+/// Where each requested format goes.
+enum Target {
+    /// Standard output: exactly one format.
+    Stdout(OutFormat),
+    /// A character device or named pipe (`/dev/stdout`, a FIFO): one format, written into it.
+    Stream(PathBuf, OutFormat),
+    Files(Vec<(OutFormat, PathBuf)>),
+}
+
+/// The output paths of `render`. An `-o` extension (`.pdf`, `.docx`, `.html`) chooses the
+/// format when none is named, and contradicting the named formats is an argument error; a
+/// stream takes exactly one format. No format named and no extension: PDF and DOCX.
+fn targets(input: &Path, output: Option<&Path>, want: &[OutFormat]) -> Result<Target, Error> {
     let stdin = input.as_os_str() == "-";
     let stem = if stdin {
         "report".to_string()
@@ -491,50 +553,50 @@ fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool)
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "report".into())
     };
-    let (mut pdf, mut docx) = (want_pdf, want_docx);
+    let mut formats = want.to_vec();
     let argument = |m: String| Error::new(Class::Argument, m);
+    let one = |formats: &[OutFormat]| match formats {
+        [f] => Some(*f),
+        _ => None,
+    };
     let base: PathBuf = match output {
         Some(o) if o.as_os_str().is_empty() => return Err(argument("-o needs a path".into())),
         Some(o) if o.as_os_str() == "-" => {
-            if pdf == docx {
-                return Err(argument(
-                    "-o - writes one format to standard output: add --pdf or --docx".into(),
-                ));
-            }
-            return Ok(Target::Stdout);
+            return match one(&formats) {
+                Some(f) => Ok(Target::Stdout(f)),
+                None => Err(argument(
+                    "-o - writes one format to standard output: add one of --pdf, --docx, --html".into(),
+                )),
+            };
         }
         Some(o) if o.to_string_lossy().ends_with('/') || o.is_dir() => o.join(&stem),
         Some(o) => {
             let ext = o.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-            match ext.as_deref() {
-                Some("pdf") if docx => {
+            let named = ext.as_deref().and_then(OutFormat::of_extension);
+            if let Some(f) = named {
+                if let Some(other) = formats.iter().find(|&&w| w != f) {
                     return Err(argument(format!(
-                        "-o {} names a PDF, but --docx asks for a DOCX: name a folder, or a path without extension for both",
-                        o.display()
-                    )))
-                }
-                Some("docx") if pdf => {
-                    return Err(argument(format!(
-                        "-o {} names a DOCX, but --pdf asks for a PDF: name a folder, or a path without extension for both",
-                        o.display()
-                    )))
-                }
-                Some("pdf") => pdf = true,
-                Some("docx") => docx = true,
-                _ => {}
-            }
-            if nianbao::output::is_stream(o) {
-                if pdf == docx {
-                    return Err(argument(format!(
-                        "{} is a stream (a device or a pipe): it takes one format; add --pdf or --docx",
-                        o.display()
+                        "-o {} names a {}, but --{} asks for a {}: name a folder, or a path without extension for several formats",
+                        o.display(),
+                        f.name(),
+                        other.ext(),
+                        other.name()
                     )));
                 }
-                return Ok(Target::Stream(o.to_path_buf()));
+                formats = vec![f];
             }
-            match ext.as_deref() {
-                Some("pdf" | "docx") => o.with_extension(""),
-                _ => o.to_path_buf(),
+            if nianbao::output::is_stream(o) {
+                return match one(&formats) {
+                    Some(f) => Ok(Target::Stream(o.to_path_buf(), f)),
+                    None => Err(argument(format!(
+                        "{} is a stream (a device or a pipe): it takes one format; add one of --pdf, --docx, --html",
+                        o.display()
+                    ))),
+                };
+            }
+            match named {
+                Some(_) => o.with_extension(""),
+                None => o.to_path_buf(),
             }
         }
         None if stdin => {
@@ -544,9 +606,8 @@ fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool)
         }
         None => input.with_file_name(&stem),
     };
-    if !pdf && !docx {
-        pdf = true;
-        docx = true;
+    if formats.is_empty() {
+        formats = vec![OutFormat::Pdf, OutFormat::Docx];
     }
     let with = |ext: &str| {
         let mut p = base.clone().into_os_string();
@@ -554,8 +615,8 @@ fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool)
         p.push(ext);
         PathBuf::from(p)
     };
-    let (pdf, docx) = (pdf.then(|| with("pdf")), docx.then(|| with("docx")));
-    for p in pdf.iter().chain(docx.iter()) {
+    let files: Vec<(OutFormat, PathBuf)> = formats.into_iter().map(|f| (f, with(f.ext()))).collect();
+    for (_, p) in &files {
         if !stdin && same_file(p, input) {
             return Err(Error::at(
                 Class::Output,
@@ -565,12 +626,12 @@ fn targets(input: &Path, output: Option<&Path>, want_pdf: bool, want_docx: bool)
         }
         if nianbao::output::is_stream(p) {
             return Err(argument(format!(
-                "{} is a stream (a device or a pipe): name it with -o and one of --pdf, --docx",
+                "{} is a stream (a device or a pipe): name it with -o and one of --pdf, --docx, --html",
                 p.display()
             )));
         }
     }
-    Ok(Target::Files { pdf, docx })
+    Ok(Target::Files(files))
 }
 
 fn same_file(a: &Path, b: &Path) -> bool {
@@ -582,17 +643,18 @@ fn same_file(a: &Path, b: &Path) -> bool {
 
 fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagFormat) -> u8 {
     let name = display_name(input);
-    let target = match targets(input, output, args.pdf, args.docx) {
+    let target = match targets(input, output, &wanted(args)) {
         Ok(t) => t,
         Err(e) => {
             print_operational(&name, &e, how);
             return 2;
         }
     };
-    let (pdf, docx) = match &target {
-        Target::Stdout | Target::Stream(_) => (args.pdf || !args.docx, args.docx),
-        Target::Files { pdf, docx } => (pdf.is_some(), docx.is_some()),
+    let formats: Vec<OutFormat> = match &target {
+        Target::Stdout(f) | Target::Stream(_, f) => vec![*f],
+        Target::Files(files) => files.iter().map(|(f, _)| *f).collect(),
     };
+    let has = |f: OutFormat| formats.contains(&f);
     let bytes = match read_input(input) {
         Ok(b) => b,
         Err(e) => {
@@ -600,7 +662,7 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
             return 2;
         }
     };
-    let (fonts, opts) = match args.prepare(pdf, docx) {
+    let (fonts, opts) = match args.prepare(has(OutFormat::Pdf), has(OutFormat::Docx), has(OutFormat::Html)) {
         Ok(x) => x,
         Err(e) => {
             print_operational(&name, &e, how);
@@ -610,7 +672,7 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
     let mut diags = Vec::new();
     let result = nianbao::render::render(&bytes, &fonts, &opts, &mut diags);
     print_diagnostics(&name, &diags, how);
-    let out = match result {
+    let mut out = match result {
         Ok(o) => o,
         Err(nianbao::render::RenderError::Rejected) => return 1,
         Err(nianbao::render::RenderError::Failed(e)) => {
@@ -618,31 +680,37 @@ fn render_one(input: &Path, output: Option<&Path>, args: &RenderArgs, how: DiagF
             return 2;
         }
     };
-    if args.verbose && pdf {
+    if args.verbose && has(OutFormat::Pdf) {
         print_font_use(&fonts, &out);
     }
     if out.docx.is_some() && args.embed_fonts.is_none() && how == DiagFormat::Human {
         say!("{NO_EMBED_NOTE}");
     }
+    let mut take = |f: OutFormat| {
+        match f {
+            OutFormat::Pdf => out.pdf.take(),
+            OutFormat::Docx => out.docx.take(),
+            OutFormat::Html => out.html.take(),
+        }
+        .unwrap_or_default()
+    };
     let written = match target {
-        Target::Stdout => return write_stdout(&out.pdf.or(out.docx).unwrap_or_default()),
-        Target::Stream(p) => match nianbao::output::write_stream(&p, &out.pdf.or(out.docx).unwrap_or_default()) {
+        Target::Stdout(f) => return write_stdout(&take(f)),
+        Target::Stream(p, f) => match nianbao::output::write_stream(&p, &take(f)) {
             // The reader of a pipe went away: as for standard output, nothing more is wanted.
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             r => r.map_err(|e| Error::io(Class::Output, "write", &p, &e)),
         },
-        Target::Files { pdf, docx } => [(pdf, out.pdf), (docx, out.docx)]
-            .into_iter()
-            .filter_map(|(p, b)| Some((p?, b?)))
-            .try_for_each(|(p, b)| {
-                // Temporaries of this file left by a killed run (whose process is gone).
-                nianbao::output::clean_temporaries_of(&p, nianbao::output::Sweep::Local);
-                nianbao::output::write_atomic(&p, &b)?;
-                if args.verbose {
-                    say!("wrote {} ({} bytes)", p.display(), b.len());
-                }
-                Ok(())
-            }),
+        Target::Files(files) => files.into_iter().try_for_each(|(f, p)| {
+            let b = take(f);
+            // Temporaries of this file left by a killed run (whose process is gone).
+            nianbao::output::clean_temporaries_of(&p, nianbao::output::Sweep::Local);
+            nianbao::output::write_atomic(&p, &b)?;
+            if args.verbose {
+                say!("wrote {} ({} bytes)", p.display(), b.len());
+            }
+            Ok(())
+        }),
     };
     match written {
         Ok(()) => 0,
