@@ -173,9 +173,11 @@ fn nianbao_root(doc: &Html) -> Option<ElementRef<'_>> {
 
 /// What an element of nianbao's own markup is, as a paragraph style of the [`Source`]:
 /// `<h1>` the title, `<h3>`–`<h5>` headings of levels 2–4, `<p>` a body paragraph (never
-/// taken for a heading by its numbering). None for any other element.
+/// taken for a heading by its numbering), and everything in the report's `<footer>` the
+/// sign-off. None for any other element.
 fn own_style(name: &str) -> Option<&'static str> {
     match name {
+        "footer" => Some("signoff"),
         "h1" => Some("title"),
         "h3" => Some("heading2"),
         "h4" => Some("heading3"),
@@ -366,7 +368,7 @@ impl Walker {
             self.flush();
         }
         let outer = self.style;
-        if self.ours && block {
+        if self.ours && (block || name == "footer") && outer != Some("signoff") {
             self.style = own_style(name);
         }
         for child in el.children() {
