@@ -26,6 +26,7 @@ pub struct RenderOptions {
 pub struct Rendered {
     pub pdf: Option<Vec<u8>>,
     pub docx: Option<Vec<u8>>,
+    /// The HTML page or fragment, as [`RenderOptions::html`] asked.
     pub html: Option<Vec<u8>>,
     /// PDF page count (0 when no PDF was made).
     pub pages: usize,
