@@ -2,7 +2,8 @@
 //! needs, every table's grid rebuilt from `rowspan`/`colspan` equal to the model's (the
 //! template's grid with every number), every data cell reachable from its headers through
 //! `scope`, deterministic bytes, the round trip through `import`, the command line, and a
-//! headless Chromium check for horizontal overflow at desktop and phone widths.
+//! headless Chromium check for horizontal overflow at desktop and phone widths (and A4 pages
+//! when printed).
 
 mod common;
 
@@ -761,4 +762,16 @@ fn chromium_shows_no_horizontal_overflow_at_desktop_and_phone_widths() {
         assert_eq!(w, width, "screenshot width");
         eprintln!("screenshot: {}", png.display());
     }
+    // The print stylesheet gives A4 pages.
+    let pdf = dir.join("printed.pdf");
+    let o = std::process::Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer"])
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg(format!("file://{}", page.display()))
+        .env("FONTCONFIG_FILE", &conf)
+        .output()
+        .expect("run chromium");
+    assert!(pdf.exists(), "no PDF printed: {}", stderr(&o));
+    let info = String::from_utf8_lossy(&common::tool("pdfinfo", &[s(&pdf)]).stdout).into_owned();
+    assert!(info.contains("(A4)"), "printed page size: {info}");
 }
