@@ -58,6 +58,16 @@ pub fn write(doc: &Document, mode: HtmlMode) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// The stylesheet of a mode, built once per process (it depends on the house style only).
+fn stylesheet(mode: HtmlMode) -> &'static str {
+    static PAGE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    static FRAGMENT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    match mode {
+        HtmlMode::Document => PAGE.get_or_init(|| css::stylesheet(ROOT_CLASS, true)),
+        HtmlMode::Fragment => FRAGMENT.get_or_init(|| css::stylesheet(ROOT_CLASS, false)),
+    }
+}
+
 /// `<!DOCTYPE html>` through `</head>`.
 fn head(doc: &Document, out: &mut String) {
     let m = &doc.meta;
@@ -79,7 +89,7 @@ fn head(doc: &Document, out: &mut String) {
     meta("keywords", &m.keywords.join(","));
     meta("generator", concat!("nianbao ", env!("CARGO_PKG_VERSION")));
     out.push_str("<style>\n");
-    out.push_str(&css::stylesheet(ROOT_CLASS, true));
+    out.push_str(stylesheet(HtmlMode::Document));
     out.push_str("</style>\n</head>\n");
 }
 
@@ -112,7 +122,7 @@ fn article(doc: &Document, mode: HtmlMode, out: &mut String) {
     let _ = writeln!(out, "<div class=\"{ROOT_CLASS}\" lang=\"{}\">", doc.meta.language);
     if mode == HtmlMode::Fragment {
         out.push_str("<style>\n");
-        out.push_str(&css::stylesheet(ROOT_CLASS, false));
+        out.push_str(stylesheet(HtmlMode::Fragment));
         out.push_str("</style>\n");
     }
     if !doc.title.is_empty() {
