@@ -14,8 +14,9 @@ use super::{css_num, text};
 use crate::layout::table::cell_marks;
 use crate::model::{Align, CellRole, Table};
 use crate::style::TEXT_WIDTH;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write;
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// The `scope` of a header cell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -201,10 +202,56 @@ fn scope_headers(cells: &[Placed], grid: &[Vec<usize>], groups: &[(usize, usize)
     found
 }
 
-/// Writes table number `n` (1-based in the document), in its scrolling region, with its
-/// caption: the table's name and its section's words (`section`: the heading before it).
-pub(super) fn write(out: &mut String, t: &Table, n: usize, section: Option<&str>) {
-    let p = format!("nb{n}-");
+/// What a table's markup needs beyond its texts: row and column groups, each cell's scope,
+/// the `headers` of the data cells that need them and the header cells those name. It
+/// depends on the table's structure only (spans and roles, and which header cells are
+/// blank), so it is computed once per structure and process ([`plan`]).
+struct Plan {
+    groups: Vec<(usize, usize)>,
+    starts: Vec<bool>,
+    cells: Vec<Placed>,
+    explicit: Vec<Option<Vec<usize>>>,
+    referenced: BTreeSet<usize>,
+}
+
+/// A table's structure: its id, and each listed cell's anchor, spans, role and (for a
+/// header) blankness.
+type Shape = (String, Vec<(usize, usize, usize, usize, u8, bool)>);
+
+fn shape(t: &Table) -> Shape {
+    let cells = t
+        .rows
+        .iter()
+        .enumerate()
+        .flat_map(|(r, row)| {
+            row.cells.iter().map(move |c| {
+                let blank = c.role != CellRole::Value && c.text.trim().is_empty();
+                (r, c.col, c.row_span, c.col_span, c.role as u8, blank)
+            })
+        })
+        .collect();
+    (t.id.clone(), cells)
+}
+
+/// The plan of a table, from the cache of its shape (the statute has six table shapes).
+fn plan(t: &Table) -> Arc<Plan> {
+    static CACHE: OnceLock<Mutex<HashMap<Shape, Arc<Plan>>>> = OnceLock::new();
+    let key = shape(t);
+    let cache = CACHE.get_or_init(Mutex::default);
+    if let Some(p) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Arc::clone(p);
+    }
+    let p = Arc::new(make_plan(t));
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    // A user-made template could make shapes without end: the cache stays small.
+    if map.len() >= 64 {
+        map.clear();
+    }
+    map.insert(key, Arc::clone(&p));
+    p
+}
+
+fn make_plan(t: &Table) -> Plan {
     let groups = column_groups(t);
     let starts = group_starts(t);
     let cells = place(t, &groups, &starts);
@@ -217,7 +264,7 @@ pub(super) fn write(out: &mut String, t: &Table, n: usize, section: Option<&str>
             }
         }
     }
-    let index_of: std::collections::BTreeMap<(usize, usize), usize> =
+    let index_of: BTreeMap<(usize, usize), usize> =
         cells.iter().enumerate().map(|(i, c)| ((c.row, c.col), i)).collect();
     // The `headers` each data cell needs: only where the scopes disagree with the model.
     let marks = cell_marks(t);
@@ -234,6 +281,28 @@ pub(super) fn write(out: &mut String, t: &Table, n: usize, section: Option<&str>
         })
         .collect();
     let referenced: BTreeSet<usize> = explicit.iter().flatten().flatten().copied().collect();
+    Plan {
+        groups,
+        starts,
+        cells,
+        explicit,
+        referenced,
+    }
+}
+
+/// Writes table number `n` (1-based in the document), in its scrolling region, with its
+/// caption: the table's name and its section's words (`section`: the heading before it).
+pub(super) fn write(out: &mut String, t: &Table, n: usize, section: Option<&str>) {
+    let p = format!("nb{n}-");
+    let plan = plan(t);
+    let Plan {
+        groups,
+        starts,
+        cells,
+        explicit,
+        referenced,
+    } = &*plan;
+    let cols = t.widths.len();
 
     let caption = match section {
         Some(h) => format!("{}　{}", t.name, h.split_once('、').map_or(h, |x| x.1)),
@@ -247,7 +316,7 @@ pub(super) fn write(out: &mut String, t: &Table, n: usize, section: Option<&str>
     text(out, &caption);
     out.push_str("</caption>\n");
     let total = TEXT_WIDTH.0 as f64;
-    for &(a, b) in &groups {
+    for &(a, b) in groups {
         out.push_str("<colgroup>");
         for w in &t.widths[a..b] {
             let _ = write!(out, "<col style=\"width:{}%\">", css_num(w.0 as f64 * 100.0 / total));
