@@ -214,9 +214,9 @@ struct Plan {
     referenced: BTreeSet<usize>,
 }
 
-/// A table's structure: its id, and each listed cell's anchor, spans, role and (for a
-/// header) blankness.
-type Shape = (String, Vec<(usize, usize, usize, usize, u8, bool)>);
+/// A table's structure: its id, header rows and columns, and each listed cell's anchor,
+/// spans, role and (for a header) blankness.
+type Shape = (String, usize, usize, Vec<(usize, usize, usize, usize, u8, bool)>);
 
 fn shape(t: &Table) -> Shape {
     let cells = t
@@ -230,7 +230,7 @@ fn shape(t: &Table) -> Shape {
             })
         })
         .collect();
-    (t.id.clone(), cells)
+    (t.id.clone(), t.header_rows, t.widths.len(), cells)
 }
 
 /// The plan of a table, from the cache of its shape (the statute has six table shapes).
