@@ -559,6 +559,8 @@ fn targets(input: &Path, output: Option<&Path>, want: &[OutFormat]) -> Result<Ta
         [f] => Some(*f),
         _ => None,
     };
+    // `-o` naming one format by its extension: that exact path (`r.htm` stays `r.htm`).
+    let mut exact: Option<PathBuf> = None;
     let base: PathBuf = match output {
         Some(o) if o.as_os_str().is_empty() => return Err(argument("-o needs a path".into())),
         Some(o) if o.as_os_str() == "-" => {
@@ -594,10 +596,10 @@ fn targets(input: &Path, output: Option<&Path>, want: &[OutFormat]) -> Result<Ta
                     ))),
                 };
             }
-            match named {
-                Some(_) => o.with_extension(""),
-                None => o.to_path_buf(),
+            if named.is_some() {
+                exact = Some(o.to_path_buf());
             }
+            o.to_path_buf()
         }
         None if stdin => {
             return Err(argument(
@@ -615,7 +617,10 @@ fn targets(input: &Path, output: Option<&Path>, want: &[OutFormat]) -> Result<Ta
         p.push(ext);
         PathBuf::from(p)
     };
-    let files: Vec<(OutFormat, PathBuf)> = formats.into_iter().map(|f| (f, with(f.ext()))).collect();
+    let files: Vec<(OutFormat, PathBuf)> = formats
+        .into_iter()
+        .map(|f| (f, exact.clone().unwrap_or_else(|| with(f.ext()))))
+        .collect();
     for (_, p) in &files {
         if !stdin && same_file(p, input) {
             return Err(Error::at(

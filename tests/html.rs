@@ -621,6 +621,12 @@ fn the_command_line_names_html_and_writes_nothing_on_bad_input() {
     let o = nianbao(&["render", s(&ex), "-o", s(&dir.join("r.html"))]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(dir.join("r.html").exists() && !dir.join("r.pdf").exists());
+    let o = nianbao(&["render", s(&ex), "-o", s(&dir.join("r.htm"))]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read(dir.join("r.htm")).unwrap(),
+        std::fs::read(dir.join("r.html")).unwrap()
+    );
     let o = nianbao(&["render", s(&ex), "--html", "--docx", "-o", s(&dir.join("both"))]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(dir.join("both.html").exists() && dir.join("both.docx").exists() && !dir.join("both.pdf").exists());
