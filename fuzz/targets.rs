@@ -165,8 +165,8 @@ pub fn arbitrary_report(data: &[u8]) -> Value {
     report
 }
 
-/// A structured report → resolve → layout → PDF and DOCX. Promises: no panic; a report that
-/// validates renders to both formats.
+/// A structured report → resolve → layout → PDF, DOCX and HTML. Promises: no panic; a report
+/// that validates renders to all three formats.
 #[allow(dead_code)] // used by the render target only
 pub fn render_report(data: &[u8]) {
     let report = arbitrary_report(data);
@@ -174,6 +174,7 @@ pub fn render_report(data: &[u8]) {
     let opts = RenderOptions {
         pdf: true,
         docx: true,
+        html: Some(nianbao::export::html::HtmlMode::Document),
         check: Options {
             as_published: true,
             ..Default::default()
@@ -186,5 +187,8 @@ pub fn render_report(data: &[u8]) {
         let out = result.unwrap_or_else(|e| panic!("a valid report failed to render: {e:?}\n{report}"));
         assert!(out.pdf.is_some_and(|p| p.starts_with(b"%PDF-")));
         assert!(out.docx.is_some_and(|d| d.starts_with(b"PK")));
+        assert!(out
+            .html
+            .is_some_and(|h| h.starts_with(b"<!DOCTYPE html>") && std::str::from_utf8(&h).is_ok()));
     }
 }

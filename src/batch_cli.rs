@@ -1,7 +1,8 @@
 //! `nianbao batch`: the command-line side of [`nianbao::batch`]: arguments, the progress
 //! bar, printing each report's problems, and the summary line.
 
-use crate::{print_diagnostics, print_operational, say, DiagFormat, RenderArgs};
+use crate::render_cli::RenderArgs;
+use crate::{print_diagnostics, print_operational, say, DiagFormat};
 use nianbao::batch::{self, Record, Shard, Status};
 use nianbao::error::{Class, Error};
 use std::io::{BufRead, IsTerminal};
@@ -12,9 +13,10 @@ use std::sync::{Arc, Mutex};
 pub const BATCH_HELP: &str = "OUTPUTS:
   A report found in a folder IN (searched recursively for *.json) is written to OUT_DIR under
   its path relative to IN: IN/region3/county3/r00003.json gives OUT_DIR/region3/county3/r00003.pdf
-  and .docx. A report named as a file is written to OUT_DIR/<stem>.pdf and .docx; files listed
-  on standard input (-) keep their paths under the longest folder holding them all, and --base
-  DIR names every file input by its path under DIR. Every file is
+  and .docx (and .html with --html or --html-fragment). A report named as a file is written to
+  OUT_DIR/<stem>.pdf and .docx; files listed on standard input (-) keep their paths under the
+  longest folder holding them all, and --base DIR names every file input by its path under
+  DIR. Every file is
   written under a temporary name and renamed into place; leftovers of a killed run are removed
   by the next run. OUT_DIR/.nianbao-manifest.json records what was written (--skip-unchanged).
 
@@ -119,11 +121,12 @@ pub fn run(args: &BatchArgs, how: DiagFormat, quiet: bool) -> u8 {
     if args.check {
         return check(&jobs, args, how, quiet, t0);
     }
+    let html = args.render.html || args.render.html_fragment;
     let (mut pdf, mut docx) = (args.render.pdf, args.render.docx);
-    if !pdf && !docx {
+    if !pdf && !docx && !html {
         (pdf, docx) = (true, true);
     }
-    let (fonts, render) = match args.render.prepare(pdf, docx) {
+    let (fonts, render) = match args.render.prepare(pdf, docx, html) {
         Ok(x) => x,
         Err(e) => {
             print_operational("fonts", &e, how);

@@ -2,7 +2,8 @@
 //! the characters of a report that no font has. The data comes from
 //! [`nianbao::text::inventory`]; this file only prints it.
 
-use crate::{display_name, print_diagnostics, print_json, print_operational, read_input, DiagFormat, FontArgs};
+use crate::render_cli::FontArgs;
+use crate::{display_name, print_diagnostics, print_json, print_operational, read_input, DiagFormat};
 use nianbao::error::{Class, Error};
 use nianbao::text::fonts::FontBook;
 use nianbao::text::inventory;

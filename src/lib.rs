@@ -1,4 +1,4 @@
-//! nianbao: 政府信息公开工作年度报告 from JSON to GB/T 9704 PDF and DOCX.
+//! nianbao: 政府信息公开工作年度报告 from JSON to GB/T 9704 PDF and DOCX, and to HTML.
 //!
 //! # Steps
 //! 1. [`input::parse`]: bytes → [`input::Report`], every problem found at once as
@@ -12,7 +12,8 @@
 //! 5. [`layout::layout`]: document + [`text::fonts::FontBook`] → [`layout::Pages`] (glyph runs,
 //!    rules, fills on GB/T 9704 pages), drawn by [`export::pdf::write`] (krilla).
 //! 6. [`export::docx::write`]: document → DOCX (Word re-flows text itself, so it is built from
-//!    the document, not from pages).
+//!    the document, not from pages); [`export::html::write`]: document → HTML for the portal
+//!    (a page or a CMS fragment; no fonts needed).
 //! 7. [`render::render`] runs the whole job for one report in memory; [`batch`] runs it over
 //!    archives on all cores, writing through [`output::write_atomic`].
 //!

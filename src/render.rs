@@ -14,6 +14,8 @@ use std::collections::{BTreeMap, BTreeSet};
 pub struct RenderOptions {
     pub pdf: bool,
     pub docx: bool,
+    /// HTML, as a whole document or a fragment; None for no HTML.
+    pub html: Option<crate::export::html::HtmlMode>,
     pub check: validate::Options,
     pub pdf_options: PdfOptions,
     pub docx_options: crate::export::docx::DocxOptions,
@@ -26,6 +28,8 @@ pub struct RenderOptions {
 pub struct Rendered {
     pub pdf: Option<Vec<u8>>,
     pub docx: Option<Vec<u8>>,
+    /// The HTML page or fragment, as [`RenderOptions::html`] asked.
+    pub html: Option<Vec<u8>>,
     /// PDF page count (0 when no PDF was made).
     pub pages: usize,
     /// Each character another font than its role's own had to serve, and that font (a
@@ -200,6 +204,9 @@ pub fn render(
         out.docx = Some(crate::export::docx::write(&doc, &opts.docx_options).map_err(|e| {
             RenderError::Failed(Error::new(Class::Internal, format!("failed to write the DOCX ({e})")))
         })?);
+    }
+    if let Some(mode) = opts.html {
+        out.html = Some(crate::export::html::write(&doc, mode));
     }
     Ok(out)
 }

@@ -34,6 +34,8 @@ pub mod size {
     pub const SAN_HAO: Length = Length::pt(16);
     /// 四号 14 pt: page numbers.
     pub const SI_HAO: Length = Length::pt(14);
+    /// 小四 12 pt: body text of the HTML export on a phone.
+    pub const XIAO_SI: Length = Length::pt(12);
     /// 五号 10.5 pt: table text.
     pub const WU_HAO: Length = Length::half_pt(21);
 }

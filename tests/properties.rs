@@ -1,5 +1,6 @@
 //! Property tests over generated reports (proptest), through the library and the binary:
-//! any valid report renders, its PDF text holds every table number, computed totals satisfy
+//! any valid report renders, its PDF text and its HTML's data cells hold every table number,
+//! its HTML parses without errors, computed totals satisfy
 //! I-1…I-4, and the same bytes come out twice and at any `--jobs`.
 //!
 //! The generator is the render fuzz target's (`fuzz/targets.rs`), with prose limited to
@@ -108,6 +109,7 @@ fn opts() -> RenderOptions {
     RenderOptions {
         pdf: true,
         docx: true,
+        html: Some(nianbao::export::html::HtmlMode::Document),
         check: Options::default(),
         ..Default::default()
     }
@@ -134,7 +136,26 @@ proptest! {
         prop_assert!(!diags.iter().any(|d| d.rule.starts_with("I-")), "computed totals break an identity: {diags:#?}");
         let out = out.map_err(TestCaseError::fail)?;
         let again = render_bytes(&report).0.map_err(TestCaseError::fail)?;
-        prop_assert!(out.pdf == again.pdf && out.docx == again.docx, "two renders differ");
+        prop_assert!(out.pdf == again.pdf && out.docx == again.docx && out.html == again.html, "two renders differ");
+
+        // The HTML parses without an error, and its data cells hold every number.
+        let html = String::from_utf8(out.html.clone().expect("html")).expect("UTF-8");
+        let page = scraper::Html::parse_document(&html);
+        prop_assert!(page.errors.is_empty(), "HTML parse errors: {:?}", page.errors);
+        let td = scraper::Selector::parse("tbody td").expect("selector");
+        let mut cells: Vec<String> = page
+            .select(&td)
+            .map(|c| c.text().collect::<String>().trim_start_matches('-').to_string())
+            .collect();
+        let mut given = Vec::new();
+        for table in ["proactive", "requests", "review_litigation"] {
+            given_numbers(&report[table], &mut given);
+        }
+        for n in &given {
+            let at = cells.iter().position(|c| c == n);
+            prop_assert!(at.is_some(), "{n} is in no data cell of the HTML");
+            cells.remove(at.unwrap());
+        }
 
         let dir = common::temp_dir("prop-pdf");
         let pdf = dir.join("r.pdf");

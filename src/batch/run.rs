@@ -309,10 +309,14 @@ fn process(ctx: &Ctx, job: &Job) -> Outcome {
         return Outcome::failed(p.clone());
     }
     let opts = ctx.opts;
-    let formats: Vec<&str> = [(opts.render.pdf, "pdf"), (opts.render.docx, "docx")]
-        .into_iter()
-        .filter_map(|(on, ext)| on.then_some(ext))
-        .collect();
+    let formats: Vec<&str> = [
+        (opts.render.pdf, "pdf"),
+        (opts.render.docx, "docx"),
+        (opts.render.html.is_some(), "html"),
+    ]
+    .into_iter()
+    .filter_map(|(on, ext)| on.then_some(ext))
+    .collect();
     let meta = match fs::metadata(&job.input) {
         Ok(m) => m,
         Err(e) => return Outcome::failed(Error::io(Class::Input, "read", &job.input, &e)),
@@ -360,7 +364,7 @@ fn process(ctx: &Ctx, job: &Job) -> Outcome {
         all.push((job.input.display().to_string(), entry));
     }
     let mut outputs = Vec::new();
-    for (ext, data) in [("pdf", rendered.pdf), ("docx", rendered.docx)] {
+    for (ext, data) in [("pdf", rendered.pdf), ("docx", rendered.docx), ("html", rendered.html)] {
         let Some(data) = data else { continue };
         let written = target(ctx, job, ext).and_then(|p| output::write_atomic(&p, &data).map(|()| p));
         drop(data);

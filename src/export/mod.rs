@@ -1,4 +1,5 @@
-//! The writers. Only `pdf` sees krilla; only `docx` sees docx-rs.
+//! The writers. Only `pdf` sees krilla; only `docx` sees docx-rs; `html` is written by hand.
 
 pub mod docx;
+pub mod html;
 pub mod pdf;

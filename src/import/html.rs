@@ -144,14 +144,46 @@ const BLOCK: &[&str] = &[
 pub(crate) fn read(text: &str, overview_words: &[String]) -> Source {
     let doc = Html::parse_document(text);
     let meta_title = page_title(&doc);
-    let root = find_article(&doc, overview_words).unwrap_or_else(|| doc.root_element());
-    let mut w = Walker::default();
+    let ours = nianbao_root(&doc);
+    let root = ours
+        .or_else(|| find_article(&doc, overview_words))
+        .unwrap_or_else(|| doc.root_element());
+    let mut w = Walker {
+        ours: ours.is_some(),
+        ..Walker::default()
+    };
     w.walk(root, false);
     w.flush();
     Source {
         blocks: w.blocks,
         meta_title,
         attachments: attachments(&doc),
+    }
+}
+
+/// The root of nianbao's own HTML export (`render --html`, or its fragment pasted into a
+/// portal page): the first element with the class [`crate::export::html::ROOT_CLASS`].
+fn nianbao_root(doc: &Html) -> Option<ElementRef<'_>> {
+    doc.root_element().descendants().filter_map(ElementRef::wrap).find(|e| {
+        e.value()
+            .attr("class")
+            .is_some_and(|c| c.split_ascii_whitespace().any(|c| c == crate::export::html::ROOT_CLASS))
+    })
+}
+
+/// What an element of nianbao's own markup is, as a paragraph style of the [`Source`]:
+/// `<h1>` the title, `<h3>`–`<h5>` headings of levels 2–4, `<p>` a body paragraph (never
+/// taken for a heading by its numbering), and everything in the report's `<footer>` the
+/// sign-off. None for any other element.
+fn own_style(name: &str) -> Option<&'static str> {
+    match name {
+        "footer" => Some("signoff"),
+        "h1" => Some("title"),
+        "h3" => Some("heading2"),
+        "h4" => Some("heading3"),
+        "h5" => Some("heading4"),
+        "p" => Some("body"),
+        _ => None,
     }
 }
 
@@ -289,6 +321,12 @@ struct Walker {
     blocks: Vec<Block>,
     para: Para,
     tables: usize,
+    /// Reading nianbao's own markup ([`nianbao_root`]): elements carry their meaning
+    /// ([`own_style`]), the report's `<footer>` (the sign-off) is content, and a `<br>` inside
+    /// a paragraph is a line break of that paragraph.
+    ours: bool,
+    /// The style of the block being read (nianbao's markup only).
+    style: Option<&'static str>,
 }
 
 impl Walker {
@@ -298,6 +336,7 @@ impl Walker {
             r.text = clean_markup_debris(&r.text);
         }
         p.runs.retain(|r| !r.text.is_empty());
+        p.style = self.style.map(str::to_string);
         if p.runs.iter().any(|r| !r.text.trim().is_empty()) {
             self.blocks.push(Block::Para(p));
         }
@@ -306,11 +345,16 @@ impl Walker {
     fn walk(&mut self, el: ElementRef<'_>, bold: bool) {
         let name = el.value().name();
         let style = style_of(el);
-        if SKIP.contains(&name) || is_hidden(el, &style) {
+        let own_content = self.ours && matches!(name, "footer" | "header");
+        if (SKIP.contains(&name) && !own_content) || is_hidden(el, &style) {
             return;
         }
         if name == "br" {
-            self.flush();
+            if self.ours && self.style.is_some_and(|s| s != "title") {
+                self.para.push("\n", bold);
+            } else {
+                self.flush();
+            }
             return;
         }
         if name == "table" {
@@ -318,10 +362,19 @@ impl Walker {
             self.table(el, bold);
             return;
         }
+        if let Some(level) = self.run_in_level(el) {
+            let heading: String = el.text().map(collapse).collect();
+            self.para.run_in = Some((level, heading));
+            return;
+        }
         let bold = weight(el, &style).unwrap_or(bold);
         let block = BLOCK.contains(&name);
         if block {
             self.flush();
+        }
+        let outer = self.style;
+        if self.ours && (block || name == "footer") && outer != Some("signoff") {
+            self.style = own_style(name);
         }
         for child in el.children() {
             match child.value() {
@@ -340,6 +393,26 @@ impl Walker {
         if block {
             self.flush();
         }
+        self.style = outer;
+    }
+
+    /// The level of a run-in heading of nianbao's markup (a `<span>` of the class
+    /// [`crate::export::html::RUN_IN_CLASS`]`-N` at the start of a body paragraph); None for
+    /// anything else, which is then read as ordinary text.
+    fn run_in_level(&self, el: ElementRef<'_>) -> Option<u8> {
+        if !self.ours || el.value().name() != "span" || self.style != Some("body") {
+            return None;
+        }
+        if self.para.run_in.is_some() || self.para.runs.iter().any(|r| !r.text.trim().is_empty()) {
+            return None;
+        }
+        let class = el.value().attr("class")?;
+        let prefix = format!("{}-", crate::export::html::RUN_IN_CLASS);
+        class
+            .split_ascii_whitespace()
+            .find_map(|c| c.strip_prefix(prefix.as_str()))
+            .and_then(|l| l.parse::<u8>().ok())
+            .filter(|l| (2..=4).contains(l))
     }
 
     /// A data table becomes a grid; a layout table (one holding tables, or one column

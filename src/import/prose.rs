@@ -306,9 +306,20 @@ fn compact(s: &str) -> String {
     s.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
-/// Removes the sign-off from the end of a section: a 版记 (「…印发」, 「抄送：…」) after it,
+/// Removes the sign-off from the end of a section: paragraphs in the `signoff` style, or a 版记 (「…印发」, 「抄送：…」) after it,
 /// the date line (agency before the date allowed), and an agency line before the date.
 fn take_sign_off(paras: &mut Vec<Para>) -> Option<String> {
+    // A sign-off the source marks as such (nianbao's own HTML): all of it, however long the
+    // agency's name.
+    let own = paras
+        .iter()
+        .rposition(|p| p.style.as_deref() != Some("signoff"))
+        .map_or(0, |i| i + 1);
+    if own < paras.len() {
+        let date = paras[own..].iter().rev().find_map(|p| trailing_date(&norm(&p.text())));
+        paras.truncate(own);
+        return date;
+    }
     let mut cut = paras.len();
     let mut date = None;
     for i in (0..paras.len()).rev().take(8) {
