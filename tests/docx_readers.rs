@@ -381,6 +381,74 @@ fn bundled_embeds() -> docx::EmbeddedFonts {
     docx::EmbeddedFonts { by_role, subset: false }
 }
 
+/// Every character of the document's run-in headings has a glyph in the embedded subset of
+/// the font its `RunInHeadingN` style names (the heading's font, not the body's).
+fn run_in_headings_are_in_their_subset(name: &str, entries: &[(String, Vec<u8>)], doc: &nianbao::model::Document) {
+    use skrifa::MetadataProvider;
+    let styles = X::parse(&part(entries, "word/styles.xml"));
+    let table = X::parse(&part(entries, "word/fontTable.xml"));
+    let rels = X::parse(&part(entries, "word/_rels/fontTable.xml.rels"));
+    for level in 2u8..=4 {
+        let want: String = doc
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Paragraph { lines } => Some(lines),
+                _ => None,
+            })
+            .flatten()
+            .flatten()
+            .filter(|r| r.style == nianbao::model::RunStyle::Heading(level))
+            .map(|r| r.text.as_str())
+            .collect();
+        if want.is_empty() {
+            continue;
+        }
+        let id = format!("RunInHeading{level}");
+        let style = styles
+            .kids("w:style")
+            .find(|st| st.attr("w:styleId") == Some(id.as_str()))
+            .unwrap_or_else(|| panic!("{name}: style {id}"));
+        let rpr = style.kid("w:rPr").expect("w:rPr");
+        let family = rpr
+            .kid("w:rFonts")
+            .and_then(|f| f.attr("w:eastAsia"))
+            .expect("eastAsia font");
+        let bold = rpr.kid("w:b").is_some();
+        let font = table
+            .kids("w:font")
+            .find(|f| f.attr("w:name") == Some(family))
+            .unwrap_or_else(|| panic!("{name}: {family} in the font table"));
+        let e = font
+            .kid(if bold { "w:embedBold" } else { "w:embedRegular" })
+            .or_else(|| font.kid("w:embedRegular"))
+            .unwrap_or_else(|| panic!("{name}: {family} embedded"));
+        let rid = e.attr("r:id").expect("r:id");
+        let target = rels
+            .kids("Relationship")
+            .find(|r| r.attr("Id") == Some(rid))
+            .and_then(|r| r.attr("Target"))
+            .expect("font relationship");
+        let data = part_bytes(entries, &format!("word/{target}"));
+        let ttf = deobfuscate(&data, e.attr("w:fontKey").expect("fontKey"));
+        let face = skrifa::FontRef::new(&ttf).expect("an OpenType font");
+        let cmap = face.charmap();
+        let missing: String = want.chars().filter(|c| cmap.map(*c).is_none()).collect();
+        assert!(
+            missing.is_empty(),
+            "{name}: the subset of {family} for {id} lacks 「{missing}」 (they would print as boxes)"
+        );
+    }
+}
+
+fn part_bytes(entries: &[(String, Vec<u8>)], name: &str) -> Vec<u8> {
+    entries
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, b)| b.clone())
+        .unwrap_or_else(|| panic!("no part {name}"))
+}
+
 /// Undoes the ECMA-376 obfuscation of an embedded font part.
 fn deobfuscate(data: &[u8], key: &str) -> Vec<u8> {
     let hex: Vec<u8> = key
@@ -609,6 +677,7 @@ fn subset_embedding_keeps_every_example_under_1_mb_and_libreoffice_uses_only_the
             "{name}: each embedded part is marked as a subset"
         );
         assert!(part(&entries, "word/settings.xml").contains("<w:saveSubsetFonts/>"));
+        run_in_headings_are_in_their_subset(&name, &entries, &document(&ex));
         let audit = tool(
             venv_bin("openxml-audit").to_str().expect("path"),
             &["-f", "microsoft365", "-o", "json", out.to_str().expect("path")],

@@ -346,7 +346,8 @@ pub fn write(doc: &Document, opts: &DocxOptions) -> Result<Vec<u8>, DocxError> {
 }
 
 /// The characters each role's font prints in the DOCX, as the styles assign them: the
-/// title's, each heading level's, the body's (paragraphs and sign-off), the tables' and the
+/// title's, each heading level's (run-in headings included), the body's (paragraphs and
+/// sign-off), the tables' and the
 /// page numbers'. The Latin font, which serves the Latin letters and digits of several
 /// styles, gets every character (it keeps only those it has).
 fn role_chars(doc: &Document) -> BTreeMap<Role, BTreeSet<char>> {
@@ -359,7 +360,11 @@ fn role_chars(doc: &Document) -> BTreeMap<Role, BTreeSet<char>> {
     for b in &doc.blocks {
         match b {
             Block::Heading { level, text, .. } => add(style::heading(*level).role, text),
-            Block::Paragraph { lines } => lines.iter().flatten().for_each(|r| add(style::BODY.role, &r.text)),
+            // A run-in heading prints in its level's font, every other run in the body's.
+            Block::Paragraph { lines } => lines
+                .iter()
+                .flatten()
+                .for_each(|r| add(r.style.text_style(style::BODY).role, &r.text)),
             Block::Table(t) => t
                 .rows
                 .iter()
