@@ -720,9 +720,10 @@ fn a_docx_without_embedded_fonts_gets_one_note() {
 #[test]
 fn libreoffice_breaks_the_prose_lines_where_the_pdf_does() {
     // `tests/tools/line_agreement.py` (the README's measure): the share of the PDF's prose
-    // lines before table 二 that LibreOffice's layout of the DOCX breaks the same way. 68 %
-    // when written (LibreOffice 7.4 does not compress adjacent punctuation as the PDF, Word
-    // and WPS do); a drift in the DOCX's character width or line settings shows here.
+    // lines before table 二 that LibreOffice's layout of the DOCX breaks the same way (issue
+    // 13: at least 80 %). 68 % while the DOCX left adjacent-punctuation compression to the
+    // reader (LibreOffice 7.4 does none); 86 % (303 of 353) with the pairs written out at
+    // half width. A drift in the DOCX's character width or line settings shows here.
     let dir = temp_dir("line-agreement");
     let out = format!("{}/", dir.join("out").display());
     let mut docx = Vec::new();
@@ -767,7 +768,7 @@ fn libreoffice_breaks_the_prose_lines_where_the_pdf_does() {
         total += n[1];
     }
     assert!(
-        agree * 100 >= total * 65,
+        agree * 100 >= total * 80,
         "LibreOffice breaks {agree} of {total} prose lines where the PDF does"
     );
 }
