@@ -3,7 +3,9 @@
 layout of nianbao's DOCX): the share of prose lines (16 pt body and heading lines, not
 tables, title or page numbers) of the first PDF that hold exactly the same characters as a
 line of the second. Lines are compared as character ranges of the whole prose text without
-white space, so a difference early on does not shift every later line.
+white space, so a difference early on does not shift every later line; where the texts
+differ (LibreOffice 7.4 fails to paint some hanging line-end marks), the second PDF's line
+boundaries are mapped onto the first text through a diff.
 
 usage: line_agreement.py OURS.pdf THEIRS.pdf [--before-tables] [-v]
 prints: agree total percent
