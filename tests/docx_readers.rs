@@ -789,9 +789,10 @@ fn a_docx_without_embedded_fonts_gets_one_note() {
 #[test]
 fn libreoffice_breaks_the_prose_lines_where_the_pdf_does() {
     // `tests/tools/line_agreement.py` (the README's measure): the share of the PDF's prose
-    // lines before table 二 that LibreOffice's layout of the DOCX breaks the same way. 68 %
-    // when written (LibreOffice 7.4 does not compress adjacent punctuation as the PDF, Word
-    // and WPS do); a drift in the DOCX's character width or line settings shows here.
+    // lines before table 二 that LibreOffice's layout of the DOCX breaks the same way (issue
+    // 13: at least 80 %). 68 % while the DOCX left adjacent-punctuation compression to the
+    // reader (LibreOffice 7.4 does none); 86 % (303 of 353) with the pairs written out at
+    // half width. A drift in the DOCX's character width or line settings shows here.
     let dir = temp_dir("line-agreement");
     let out = format!("{}/", dir.join("out").display());
     let mut docx = Vec::new();
@@ -836,7 +837,96 @@ fn libreoffice_breaks_the_prose_lines_where_the_pdf_does() {
         total += n[1];
     }
     assert!(
-        agree * 100 >= total * 65,
+        agree * 100 >= total * 80,
         "LibreOffice breaks {agree} of {total} prose lines where the PDF does"
     );
+}
+
+/// The package with document.xml replaced.
+fn with_document_xml(entries: &[(String, Vec<u8>)], xml: &str) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut w = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, data) in entries {
+        w.start_file(name.as_str(), opts).expect("zip entry");
+        let data = if name == "word/document.xml" {
+            xml.as_bytes()
+        } else {
+            data
+        };
+        w.write_all(data).expect("zip write");
+    }
+    w.finish().expect("zip").into_inner()
+}
+
+#[test]
+fn libreoffice_keeps_hanging_marks_after_a_half_width_pair_as_without_it() {
+    // The DOCX writes the first mark of an adjacent pair (here 「”」 before 「，」) as a run of
+    // about half width. LibreOffice 7.4 drops a hanging line-end 「，。、」 from almost every
+    // line holding a run scaled to exactly 50 % (what `ADJACENT_MARK_SCALE` avoids: about 75
+    // of the 78 paragraphs here), and from a few lines whatever the runs (its own bug: the control).
+    // Each paragraph puts the pair at another place of its second line (the first is 26
+    // characters after the indent), which ends in a hanging mark. Our DOCX must lose nothing
+    // that the same text without the half-width run (one plain run) keeps.
+    const CH: &str = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄";
+    let mut doc = document(&examples()[0]);
+    let chars: Vec<char> = CH.chars().collect();
+    let first: String = chars[..26].iter().collect();
+    let mut texts = Vec::new();
+    for mark in ['、', '，', '。'] {
+        for k in 0..26 {
+            // k characters, the pair (1.5 characters), 26 − k: the mark is the 29th.
+            let a: String = chars[..k].iter().collect();
+            let b: String = chars[k..26].iter().collect();
+            texts.push(format!("{first}{a}”，{b}{mark}测试。"));
+        }
+    }
+    doc.blocks = texts
+        .iter()
+        .map(|t| Block::Paragraph {
+            lines: vec![vec![nianbao::model::Run {
+                text: t.clone(),
+                style: nianbao::model::RunStyle::Body,
+            }]],
+        })
+        .collect();
+    doc.signoff = None;
+    let dir = temp_dir("hanging-after-pair");
+    let ours = docx::write(&doc, &DocxOptions::default()).expect("docx");
+    let entries = unzip(&ours);
+    let xml = part(&entries, "word/document.xml");
+    let half = r#"<w:r><w:rPr><w:w w:val="51" /></w:rPr><w:t xml:space="preserve">”</w:t></w:r>"#;
+    assert_eq!(
+        xml.matches(half).count(),
+        texts.len(),
+        "one half-width 「”」 a paragraph"
+    );
+    let control = xml.replace(&format!(r#"</w:t></w:r>{half}<w:r><w:t xml:space="preserve">"#), "”");
+    assert!(!control.contains("<w:w "), "the control has no scaled run");
+    let paths = [dir.join("ours.docx"), dir.join("control.docx")];
+    std::fs::write(&paths[0], &ours).expect("write");
+    std::fs::write(&paths[1], with_document_xml(&entries, &control)).expect("write");
+    let lo = dir.join("lo");
+    soffice_to_pdf(&paths, &lo, &fonts_conf(&dir));
+    let result = |name: &str| {
+        let o = tool("pdftotext", &[lo.join(name).to_str().expect("path"), "-"], &[]);
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        let flat = squeeze(&out);
+        let lost: Vec<&String> = texts.iter().filter(|t| !flat.contains(t.as_str())).collect();
+        let hung = out.lines().filter(|l| l.trim() == "测试。").count();
+        (lost, hung)
+    };
+    let (ours_lost, ours_hung) = result("ours.pdf");
+    let (control_lost, control_hung) = result("control.pdf");
+    let extra: Vec<&&String> = ours_lost.iter().filter(|t| !control_lost.contains(t)).collect();
+    assert!(extra.is_empty(), "LibreOffice lost characters of {extra:?}");
+    assert!(
+        control_lost.len() * 10 <= texts.len(),
+        "the control loses {} of {}",
+        control_lost.len(),
+        texts.len()
+    );
+    // The marks hang (the paragraph's third line is 「测试。」) as in the control.
+    assert_eq!(ours_hung, control_hung);
+    assert!(ours_hung * 10 >= texts.len() * 9, "{ours_hung} of {} hang", texts.len());
 }

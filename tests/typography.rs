@@ -358,3 +358,73 @@ fn run_in_heading_mistakes_name_their_place() {
     let o = nianbao(&["validate", path.to_str().unwrap()]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
 }
+
+#[test]
+fn the_docx_writes_adjacent_marks_at_half_width_and_asks_readers_not_to_compress() {
+    // Adjacent marks as clreq and the PDF set them: the first of 「：“」「。”」「》）」「）、」
+    // 「”“」「”。」「）（」「（“」「”）」 loses about half its width (`w:w` 51 %); 「（）」 (opening then closing) does
+    // not, nor a mark before a character. Across runs too: a heading's 「。」 before the
+    // body's 「“」.
+    let text = "甲说：“好。”乙（见《条例》）、丙“丁”“戊”。己（）（“引”）";
+    let doc = paragraphs(vec![
+        vec![Run {
+            text: text.into(),
+            style: RunStyle::Body,
+        }],
+        vec![
+            Run {
+                text: "（一）概况。".into(),
+                style: RunStyle::Heading(2),
+            },
+            Run {
+                text: "“放管服”改革。".into(),
+                style: RunStyle::Body,
+            },
+        ],
+    ]);
+    let entries = unzip(&nianbao::export::docx::write(&doc, &Default::default()).unwrap());
+    let b = body(&entries);
+    let scale = |r: &docx_support::X| r.kid("w:rPr").and_then(|p| p.val("w:w")).map(str::to_string);
+    let paras: Vec<_> = b
+        .kids("w:p")
+        .filter(|p| style_of(p).as_deref() == Some("Body"))
+        .collect();
+    let p = paras
+        .iter()
+        .find(|p| p.text() == text)
+        .expect("the paragraph, text unchanged");
+    let half: Vec<String> = p
+        .kids("w:r")
+        .filter(|r| scale(r).as_deref() == Some("51"))
+        .map(|r| r.text())
+        .collect();
+    assert_eq!(half, ["：", "。", "》", "）", "”", "”", "）", "（", "”"]);
+    assert!(
+        p.kids("w:r")
+            .all(|r| scale(r).is_none() || scale(r).as_deref() == Some("51")),
+        "no other scaling"
+    );
+    let p = paras
+        .iter()
+        .find(|p| p.text() == "（一）概况。“放管服”改革。")
+        .expect("the run-in paragraph");
+    let runs: Vec<_> = p.kids("w:r").collect();
+    let marked: Vec<(String, Option<String>, Option<&str>)> = runs
+        .iter()
+        .map(|r| {
+            let rstyle = r.kid("w:rPr").and_then(|p| p.val("w:rStyle"));
+            (r.text(), scale(r), rstyle)
+        })
+        .collect();
+    assert_eq!(
+        marked,
+        [
+            ("（一）概况".to_string(), None, Some("RunInHeading2")),
+            ("。".to_string(), Some("51".to_string()), Some("RunInHeading2")),
+            ("“放管服”改革。".to_string(), None, None),
+        ]
+    );
+    // Word and WPS would compress the pairs again: the settings turn their compression off.
+    let settings = part(&entries, "word/settings.xml");
+    assert!(settings.contains(r#"<w:characterSpacingControl w:val="doNotCompress"/>"#));
+}

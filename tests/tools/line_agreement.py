@@ -3,11 +3,14 @@
 layout of nianbao's DOCX): the share of prose lines (16 pt body and heading lines, not
 tables, title or page numbers) of the first PDF that hold exactly the same characters as a
 line of the second. Lines are compared as character ranges of the whole prose text without
-white space, so a difference early on does not shift every later line.
+white space, so a difference early on does not shift every later line; where the texts
+differ (LibreOffice 7.4 fails to paint some hanging line-end marks), the second PDF's line
+boundaries are mapped onto the first text through a diff.
 
 usage: line_agreement.py OURS.pdf THEIRS.pdf [--before-tables] [-v]
 prints: agree total percent
 """
+import difflib
 import re
 import subprocess
 import sys
@@ -55,6 +58,21 @@ def ranges(ls):
     return out
 
 
+def mapped(tb, ta, rb):
+    """Line ranges of the second text mapped onto the first text's positions, so that a
+    character the second PDF lost (LibreOffice 7.4 does not paint a hanging 「、」) does not
+    shift every later line: a boundary next to the lost character maps past it."""
+    pos = {}
+    for op, b1, b2, a1, a2 in difflib.SequenceMatcher(None, tb, ta, autojunk=False).get_opcodes():
+        if op == "equal":
+            for k in range(b2 - b1 + 1):
+                pos[b1 + k] = a1 + k
+        else:
+            pos[b1] = pos.get(b1, a1)
+            pos[b2] = a2
+    return {(pos.get(s, -1), pos.get(e, -1)) for s, e in rb}
+
+
 def main():
     args = [a for a in sys.argv[1:] if not a.startswith("-")]
     before = "--before-tables" in sys.argv
@@ -63,7 +81,7 @@ def main():
     if ta != tb:
         n = next((i for i, (x, y) in enumerate(zip(ta, tb)) if x != y), min(len(ta), len(tb)))
         print(f"warning: texts differ at {n}: {ta[n-10:n+10]!r} vs {tb[n-10:n+10]!r}", file=sys.stderr)
-    rb = set(ranges(b))
+    rb = mapped(tb, ta, ranges(b)) if ta != tb else set(ranges(b))
     agree = 0
     for l, r in zip(a, ranges(a)):
         ok = r in rb

@@ -27,7 +27,12 @@
 //! - Merged row labels split by a page break are not repeated on the continuation page
 //!   (Word has no such feature; the PDF repeats them).
 //! - The text after a table starts right below it; the PDF moves it to the next grid line.
-//! - Line breaks are Word's (or LibreOffice's): 禁则 and punctuation compression are theirs.
+//! - Line breaks are Word's (or LibreOffice's): 禁则, the line-end compression of 「；：」
+//!   and closing brackets and the line-start compression of opening ones are theirs
+//!   (`doNotCompress` does not ask Word and WPS for the latter two; LibreOffice 7.4 does
+//!   neither). Adjacent-punctuation
+//!   compression is written out (`content::prose_runs`: the first mark of a pair at 51 %
+//!   width), and a line-end 「，。、」 hangs as in the PDF.
 
 mod content;
 mod fonts;

@@ -137,8 +137,10 @@ pub fn app() -> Vec<u8> {
     s.into_bytes()
 }
 
-/// `word/settings.xml`: odd/even footers, CJK punctuation compression (Word's default for
-/// Chinese), Word 2013+ layout, and `embedTrueTypeFonts` when fonts are embedded (with
+/// `word/settings.xml`: odd/even footers, no punctuation compression by the reader (the
+/// adjacent pairs the PDF compresses are written out as half-width runs, see
+/// `content::prose_runs`; Word and WPS would compress them again; a line-end 「，。、」 still
+/// hangs, which `w:overflowPunct` governs, not this setting), Word 2013+ layout, and `embedTrueTypeFonts` when fonts are embedded (with
 /// `saveSubsetFonts` when they are subsets, so that Word saves them as subsets again).
 pub fn settings(embedding: bool, subsets: bool) -> Vec<u8> {
     let mut s = String::from(DECL);
@@ -154,7 +156,7 @@ pub fn settings(embedding: bool, subsets: bool) -> Vec<u8> {
     }
     s.push_str(r#"<w:defaultTabStop w:val="420"/>"#);
     s.push_str("<w:evenAndOddHeaders/>");
-    s.push_str(r#"<w:characterSpacingControl w:val="compressPunctuation"/>"#);
+    s.push_str(r#"<w:characterSpacingControl w:val="doNotCompress"/>"#);
     s.push_str(concat!(
         "<w:compat><w:spaceForUL/><w:balanceSingleByteDoubleByteWidth/><w:doNotLeaveBackslashAlone/>",
         "<w:ulTrailSpace/><w:doNotExpandShiftReturn/><w:useFELayout/>",
