@@ -12,7 +12,16 @@ pub(super) enum KeyNode {
 }
 
 impl KeyNode {
-    pub(super) fn of(template: &Template) -> BTreeMap<String, KeyNode> {
+    /// The key tree of `format`'s template, built once per process (it depends on the bundled
+    /// template only; every report of a batch reads against it).
+    pub(super) fn of_format(format: Format) -> &'static BTreeMap<String, KeyNode> {
+        static TREES: [std::sync::OnceLock<BTreeMap<String, KeyNode>>; Format::ALL.len()] =
+            [const { std::sync::OnceLock::new() }; Format::ALL.len()];
+        let i = Format::ALL.iter().position(|&f| f == format).unwrap_or_default();
+        TREES[i].get_or_init(|| KeyNode::of(format.template()))
+    }
+
+    fn of(template: &Template) -> BTreeMap<String, KeyNode> {
         let mut root = BTreeMap::new();
         for (key, kc) in template.keys() {
             let parts: Vec<&str> = key.split('.').collect();

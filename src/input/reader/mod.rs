@@ -322,9 +322,9 @@ impl Reader<'_> {
             ),
         }
 
-        let tree = KeyNode::of(template);
+        let tree = KeyNode::of_format(format);
         let other = Format::ALL.into_iter().find(|&x| x != format).expect("two formats");
-        let other_tree = KeyNode::of(other.template());
+        let other_tree = KeyNode::of_format(other);
         let mut cells: BTreeMap<String, Cell> = template.keys().keys().map(|k| (k.clone(), Cell::Absent)).collect();
         let in_identities = template
             .identities
@@ -342,7 +342,7 @@ impl Reader<'_> {
             match f.get(table.id.as_str()) {
                 Some(v) => {
                     let node = tree.get(&table.id).expect("template table has keys");
-                    self.cells(v, &p, &[table.id.as_str()], node, &other_tree, other, &mut out);
+                    self.cells(v, &p, &[table.id.as_str()], node, other_tree, other, &mut out);
                 }
                 None => self.err(
                     "missing-field",
