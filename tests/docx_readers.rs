@@ -423,13 +423,7 @@ fn run_in_headings_are_in_their_subset(name: &str, entries: &[(String, Vec<u8>)]
             .kid(if bold { "w:embedBold" } else { "w:embedRegular" })
             .or_else(|| font.kid("w:embedRegular"))
             .unwrap_or_else(|| panic!("{name}: {family} embedded"));
-        let rid = e.attr("r:id").expect("r:id");
-        let target = rels
-            .kids("Relationship")
-            .find(|r| r.attr("Id") == Some(rid))
-            .and_then(|r| r.attr("Target"))
-            .expect("font relationship");
-        let data = part_bytes(entries, &format!("word/{target}"));
+        let data = embedded_part(entries, &rels, e);
         let ttf = deobfuscate(&data, e.attr("w:fontKey").expect("fontKey"));
         let face = skrifa::FontRef::new(&ttf).expect("an OpenType font");
         let cmap = face.charmap();
@@ -441,12 +435,20 @@ fn run_in_headings_are_in_their_subset(name: &str, entries: &[(String, Vec<u8>)]
     }
 }
 
-fn part_bytes(entries: &[(String, Vec<u8>)], name: &str) -> Vec<u8> {
+/// The (obfuscated) bytes of the font part that an embedding element of the font table
+/// (`w:embedRegular`, `w:embedBold`) names through the font table's relationships `rels`.
+fn embedded_part(entries: &[(String, Vec<u8>)], rels: &X, embed: &X) -> Vec<u8> {
+    let rid = embed.attr("r:id").expect("r:id");
+    let target = rels
+        .kids("Relationship")
+        .find(|r| r.attr("Id") == Some(rid))
+        .and_then(|r| r.attr("Target"))
+        .expect("font relationship");
     entries
         .iter()
-        .find(|(n, _)| n == name)
+        .find(|(n, _)| *n == format!("word/{target}"))
         .map(|(_, b)| b.clone())
-        .unwrap_or_else(|| panic!("no part {name}"))
+        .expect("font part")
 }
 
 /// Undoes the ECMA-376 obfuscation of an embedded font part.
@@ -506,17 +508,7 @@ fn embedded_fonts_are_obfuscated_named_by_the_styles_and_used_by_libreoffice() {
             let name = font.attr("w:name").expect("name");
             let key = e.attr("w:fontKey").expect("fontKey");
             assert_eq!(key.len(), 38, "{name}: GUID key");
-            let rid = e.attr("r:id").expect("r:id");
-            let target = rels
-                .kids("Relationship")
-                .find(|r| r.attr("Id") == Some(rid))
-                .and_then(|r| r.attr("Target"))
-                .expect("font relationship");
-            let data = entries
-                .iter()
-                .find(|(n, _)| *n == format!("word/{target}"))
-                .map(|(_, b)| b.clone())
-                .expect("font part");
+            let data = embedded_part(&entries, &rels, e);
             let original = embeds
                 .by_role
                 .values()

@@ -74,3 +74,49 @@ pub fn golden(path: &Path, actual: &str) {
         );
     }
 }
+
+/// Every leaf of a JSON object as (dotted path, value); arrays are compared whole.
+pub fn leaves(v: &serde_json::Value, prefix: &str, out: &mut Vec<(String, serde_json::Value)>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            for (k, x) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                leaves(x, &p, out);
+            }
+        }
+        other => out.push((prefix.to_string(), other.clone())),
+    }
+}
+
+/// An imported report equals the one it was made from: every value `orig` gives (amounts as
+/// strings where the import has them so), except the keys in `skip`, and nothing more than
+/// computed totals and zeros for counts `orig` omits.
+pub fn round_trip_equal(name: &str, orig: &serde_json::Value, got: &serde_json::Value, skip: &[&str]) {
+    use serde_json::Value;
+    let (mut a, mut b) = (Vec::new(), Vec::new());
+    leaves(orig, "", &mut a);
+    leaves(got, "", &mut b);
+    for (p, v) in &a {
+        if skip.contains(&p.as_str()) {
+            continue;
+        }
+        let g = b.iter().find(|(q, _)| q == p).map(|(_, x)| x.clone());
+        let v = match v {
+            Value::Number(n) if g.as_ref().is_some_and(Value::is_string) => Value::String(n.to_string()),
+            other => other.clone(),
+        };
+        assert_eq!(g.as_ref(), Some(&v), "{name}: {p}");
+    }
+    for (p, v) in &b {
+        if !a.iter().any(|(q, _)| q == p) {
+            assert!(
+                p.ends_with(".total") || v.as_i64() == Some(0) || p == "format" || p == "title",
+                "{name}: {p} = {v} is not in the original"
+            );
+        }
+    }
+}
